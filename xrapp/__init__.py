@@ -1,0 +1,1 @@
+"""Rehearse XR: the application (settings, frame loop, OpenXR client code, the mock runtime)."""
