@@ -54,9 +54,9 @@ class MockConfig:
     interaction_profile: str = SIMPLE_CONTROLLER
     """The controllers the simulated user holds (an interaction profile path)."""
 
-    system_unavailable_s: float = 0.5
-    """After a session or instance loss, how long xrGetSystem answers XR_ERROR_FORM_FACTOR_UNAVAILABLE (seconds of
-    the runtime's clock), as a headset that is being reconnected."""
+    system_unavailable_attempts: int = 3
+    """After a session or instance loss, how many xrGetSystem calls answer XR_ERROR_FORM_FACTOR_UNAVAILABLE before
+    the headset is back, as one being reconnected (counted in calls, so it is the same under a virtual clock)."""
 
     capture_frames: set[int] | None = None
     """Frame indices (0 = first xrEndFrame) whose submitted layers are read back; None captures nothing."""

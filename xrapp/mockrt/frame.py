@@ -41,7 +41,6 @@ class FrameLoop:
 
     def __init__(self, session: MockSession) -> None:
         self.session = session
-        self.ended = 0  # frames ended so far (the index of the next xrEndFrame)
         self.waited_frames = 0
         self.reset()
 
@@ -155,8 +154,8 @@ def end_frame(handle, info_ptr):
             require(bool(info._layers[i]), xr.Result.ERROR_LAYER_INVALID, f"layers[{i}] is NULL")
             address = ctypes.cast(info._layers[i], ctypes.c_void_p).value
             layers.append(_validate_layer(session, i, address))
-    index = frames.ended
-    frames.ended += 1
+    index = rt.frames_ended
+    rt.frames_ended += 1
     if frames.timing is not None:
         frames.timing.end_ns = end_ns
         rt.frame_timings.append(frames.timing)

@@ -244,10 +244,8 @@ def get_system(instance, info_ptr, system_out):
         xr.Result.ERROR_FORM_FACTOR_UNSUPPORTED,
         f"form factor {form_factor} is not supported: the mock is a head-mounted display",
     )
-    if rt.clock.now_ns < rt.system_available_at_ns:
-        # A headset being reconnected; time passes while the application waits.
-        if not rt.clock.real_time:
-            rt.clock.advance(0.0)
+    if rt.system_unavailable_for > 0:
+        rt.system_unavailable_for -= 1
         raise XrError(xr.Result.ERROR_FORM_FACTOR_UNAVAILABLE, "the headset is not connected yet; try again later")
     system_out[0] = SYSTEM_ID
 

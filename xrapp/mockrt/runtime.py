@@ -132,10 +132,11 @@ class MockRuntime:
         self.pose_source: PoseSource = StaticPoseSource(config.eye_height_m)
         self.clock = Clock(config.period_ns, config.real_time)
         self.instance = None  # the live MockInstance, at most one (as most real runtimes)
+        self.frames_ended = 0  # xrEndFrame calls that succeeded, over all sessions: the capture frame index
         self.captures: dict[int, Capture] = {}
         self.haptics: list[HapticRequest] = []
         self.frame_timings: deque[FrameTiming] = deque(maxlen=100_000)
-        self.system_available_at_ns = 0
+        self.system_unavailable_for = 0  # xrGetSystem calls still to refuse
         self.negotiations = 0
         self._negotiate = NEGOTIATE_PROTOTYPE(self._on_negotiate)
         self._gipa = xr.PFN_xrGetInstanceProcAddr(self._get_instance_proc_addr)
@@ -184,15 +185,15 @@ class MockRuntime:
         self._session().runtime_stop(exit_after=True)
 
     def lose_session(self) -> None:
-        """The headset is unplugged: LOSS_PENDING; the system is unavailable for ``system_unavailable_s``."""
+        """The headset is unplugged: LOSS_PENDING; then xrGetSystem fails ``system_unavailable_attempts`` times."""
         self._session().lose()
-        self.system_available_at_ns = self.clock.now_ns + int(self.config.system_unavailable_s * 1e9)
+        self.system_unavailable_for = self.config.system_unavailable_attempts
 
     def lose_instance(self) -> None:
         """The runtime itself goes away: XrEventDataInstanceLossPending; then every call is XR_ERROR_INSTANCE_LOST."""
         require(self.instance is not None, xr.Result.ERROR_RUNTIME_FAILURE, "no instance to lose")
         self.instance.lose()
-        self.system_available_at_ns = self.clock.now_ns + int(self.config.system_unavailable_s * 1e9)
+        self.system_unavailable_for = self.config.system_unavailable_attempts
 
     def change_reference_space(self, space_type: xr.ReferenceSpaceType = xr.ReferenceSpaceType.STAGE) -> None:
         """The user recentres or redraws the play area: XrEventDataReferenceSpaceChangePending."""

@@ -1,0 +1,36 @@
+"""Fixtures shared by the whole suite: one headless GL context, and the mock runtime reset between tests."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("EGL_PLATFORM", "surfaceless")
+
+
+@pytest.fixture(scope="session")
+def gl_context():
+    """An EGL surfaceless OpenGL context (Mesa llvmpipe), current for the whole session."""
+    from renderer.context import GLContext
+
+    context = GLContext.create("egl")
+    context.make_current()
+    yield context
+    context.destroy()
+
+
+@pytest.fixture
+def mock_runtime(gl_context):
+    """The mock runtime, installed with a small headset (64×64 per eye) and a static user; clean after the test."""
+    from xrapp import mockrt
+
+    config = mockrt.MockConfig(recommended_size=(64, 64))
+    runtime = mockrt.install(config)
+    runtime.set_pose_source(mockrt.StaticPoseSource(config.eye_height_m))
+    runtime.failures.clear()
+    runtime.captures.clear()
+    runtime.haptics.clear()
+    yield runtime
+    if runtime.instance is not None:
+        runtime.instance.destroy()  # a test that failed half-way must not leave an instance for the next one

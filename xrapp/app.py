@@ -1,0 +1,199 @@
+"""The application's frame loop: connect to a runtime, run frames, survive what the real world does to sessions.
+
+One frame, in order: poll events → xrWaitFrame → xrBeginFrame → acquire the images → xrLocateViews at the predicted
+display time (as late as possible before drawing) → draw both eyes → release → xrEndFrame. While the session is
+not FOCUSED (headset off the face, a system menu) the loop keeps rendering but the scene's clock stands still.
+When the session or the instance is lost, everything is torn down and rebuilt with back-off, and the scene carries
+on where it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+from renderer.basic import BasicSceneRenderer, Box
+from renderer.context import GLContext
+from renderer.transforms import projection_from_fov, view_matrix
+
+from .settings import RunSettings
+from .xr.instance import NoRuntimeError, active_runtime_manifest, enable_core_validation, no_runtime_message
+from .xr.session import SystemUnavailable, XrClient
+
+log = logging.getLogger("xrapp")
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the command line's summary and for tests."""
+
+    runtime_name: str = ""
+    frames_submitted: int = 0
+    frames_rendered: int = 0
+    scene_time_s: float = 0.0
+    reconnects: int = 0
+    states: list[str] = field(default_factory=list)
+    captured: list[str] = field(default_factory=list)
+
+
+class App:
+    """Runs the scene on an OpenXR runtime until the runtime, the user or ``settings.frames`` ends it."""
+
+    def __init__(self, settings: RunSettings, boxes: list[Box] | None = None) -> None:
+        from .demo_scene import BOXES
+
+        self.settings = settings
+        self.boxes = boxes if boxes is not None else BOXES
+        self.report = RunReport()
+        self.mock = None
+        self.virtual_time = False
+
+    # -- choosing and preparing the runtime ----------------------------------------------------------------------
+
+    def _select_runtime(self) -> str:
+        choice = self.settings.runtime
+        if choice == "auto":
+            if active_runtime_manifest() is not None:
+                return "openxr"
+            if self.settings.fallback_to_mock:
+                log.warning("no OpenXR runtime installed: falling back to the mock runtime, as asked")
+                return "mock"
+            raise NoRuntimeError(no_runtime_message("no active runtime manifest"))
+        if choice == "openxr" and active_runtime_manifest() is None:
+            raise NoRuntimeError(no_runtime_message("no active runtime manifest"))
+        return choice
+
+    def _install_mock(self) -> None:
+        from . import mockrt
+
+        s = self.settings
+        capture_frames = s.capture_frames
+        if s.capture_dir is not None and capture_frames is None:
+            if s.frames is None:
+                raise ValueError("--capture needs --frames (the last frame is captured) or --capture-frames")
+            capture_frames = {s.frames - 1}
+        config = mockrt.MockConfig(
+            refresh_hz=s.refresh_hz, real_time=s.real_time, capture_frames=capture_frames, capture_dir=s.capture_dir
+        )
+        if s.view_size is not None:
+            config.recommended_size = tuple(s.view_size)
+        self.mock = mockrt.install(config)
+        if s.input_script is not None:
+            from .mockrt.timeline import ScriptedTimeline
+
+            self.mock.set_pose_source(ScriptedTimeline.load(s.input_script))
+        self.virtual_time = not s.real_time
+
+    # -- the run -------------------------------------------------------------------------------------------------
+
+    def run(self) -> RunReport:
+        """Run to the end; raises NoRuntimeError (and others) with messages meant for the person at the keyboard."""
+        s = self.settings
+        kind = self._select_runtime()
+        if kind == "mock":
+            self._install_mock()
+        elif s.input_script is not None:
+            raise ValueError("--input-script drives the mock runtime's simulated user: use it with --runtime mock")
+        if s.validation:
+            enable_core_validation()
+        graphics = s.graphics
+        if graphics == "auto":
+            graphics = "glx" if GLContext.display_available() else "egl"
+        context = GLContext.create("glx" if graphics in ("glx", "xlib") else "egl")
+        renderer = BasicSceneRenderer(self.boxes)
+        try:
+            self._run_with_reconnect(context, renderer)
+        finally:
+            renderer.release()
+            context.destroy()
+        if self.mock is not None:
+            self.report.captured = sorted(str(i) for i in self.mock.captures)
+        return self.report
+
+    def _run_with_reconnect(self, context, renderer) -> None:
+        attempt = 0
+        while True:
+            client = XrClient(context, floor_offset_m=self.settings.floor_offset_m)
+            try:
+                client.create()
+            except SystemUnavailable:
+                attempt += 1
+                if attempt > self.settings.max_reconnect_attempts:
+                    raise RuntimeError(
+                        f"the headset did not come back after {attempt - 1} attempts; check it is connected"
+                    ) from None
+                self._back_off(attempt)
+                continue
+            attempt = 0
+            self.report.runtime_name = client.instance.runtime_name
+            try:
+                outcome = self._run_session(client, renderer)
+            finally:
+                self.report.states.extend(client.states_seen)
+                client.destroy()
+            if outcome == "exit":
+                return
+            self.report.reconnects += 1
+            if self.report.reconnects > self.settings.max_reconnect_attempts:
+                raise RuntimeError("the session was lost too many times; giving up")
+            log.warning("session lost: reconnecting (%d)", self.report.reconnects)
+
+    def _back_off(self, attempt: int) -> None:
+        delay = min(0.05 * 2 ** (attempt - 1), 2.0)
+        log.info("headset unavailable; trying again in %.2f s", delay)
+        if not self.virtual_time:
+            time.sleep(delay)
+
+    def _run_session(self, client: XrClient, renderer) -> str:
+        """Frames until the session ends ("exit") or is lost ("lost")."""
+        idle_polls = 0
+        exit_asked = False
+        while True:
+            client.poll_events()
+            if client.lost:
+                return "lost"
+            if client.exit_requested:
+                return "exit"
+            if not client.running:
+                idle_polls += 1
+                if self.virtual_time and idle_polls > 10_000:
+                    raise RuntimeError(f"the runtime never made the session READY (state {client.state.name})")
+                if not self.virtual_time:
+                    time.sleep(0.01)
+                continue
+            idle_polls = 0
+            self._frame(client, renderer)
+            frames = self.settings.frames
+            if frames is not None and self.report.frames_submitted >= frames and not exit_asked:
+                client.request_exit()
+                exit_asked = True
+
+    def _frame(self, client: XrClient, renderer) -> None:
+        timing = client.wait_frame()
+        if timing is None or not client.begin_frame():
+            return
+        rendered = False
+        if timing.should_render:
+            targets = client.acquire_targets()
+            views = client.locate_views(timing.display_time)
+            if views is not None:
+                for view, target in zip(views, targets, strict=True):
+                    renderer.draw_view(
+                        color_texture=target.color_texture,
+                        color_layer=target.layer,
+                        rect=target.rect,
+                        view=view_matrix(view.position, view.orientation),
+                        projection=projection_from_fov(*view.fov, client.near_m, client.far_m),
+                        depth_texture=target.depth_texture,
+                        depth_layer=target.layer if target.depth_texture is not None else None,
+                        srgb=target.srgb,
+                    )
+                rendered = True
+            client.release_targets()
+        client.end_frame(timing.display_time, rendered)
+        self.report.frames_submitted += 1
+        self.report.frames_rendered += int(rendered)
+        if client.focused:
+            # The scene's clock runs only while the user can interact; VISIBLE means paused.
+            self.report.scene_time_s += timing.period / 1e9
