@@ -59,3 +59,8 @@ class HandleTable:
 
     def __len__(self) -> int:
         return len(self._objects)
+
+
+def as_handle(value: int, handle_type):
+    """A pyopenxr handle object (e.g. ``xr.Session``) holding ``value``, for event structs."""
+    return ctypes.cast(ctypes.c_void_p(value), handle_type)

@@ -16,6 +16,7 @@ import xr
 
 from .dispatch import implements
 from .errors import require, require_type
+from .handles import as_handle
 from .idioms import chain
 from .instance import MockInstance, check_system, check_view_configuration, live_instance, runtime
 
@@ -113,7 +114,7 @@ class MockSession:
         self.state = state
         self.instance.post(
             xr.EventDataSessionStateChanged(
-                session=xr.Session(self.handle), state=state, time=self.runtime.clock.now_ns
+                session=as_handle(self.handle, xr.Session), state=state, time=self.runtime.clock.now_ns
             )
         )
 
@@ -152,7 +153,7 @@ class MockSession:
     def reference_space_change(self, space_type: xr.ReferenceSpaceType) -> None:
         self.instance.post(
             xr.EventDataReferenceSpaceChangePending(
-                session=xr.Session(self.handle),
+                session=as_handle(self.handle, xr.Session),
                 reference_space_type=space_type,
                 change_time=self.runtime.clock.now_ns + self.runtime.config.period_ns,
                 pose_valid=False,
@@ -161,7 +162,7 @@ class MockSession:
 
     def interaction_profile_changed(self) -> None:
         if self.attached_action_sets is not None:
-            self.instance.post(xr.EventDataInteractionProfileChanged(session=xr.Session(self.handle)))
+            self.instance.post(xr.EventDataInteractionProfileChanged(session=as_handle(self.handle, xr.Session)))
 
     # -- checks used by every session function -----------------------------------------------------------------
 

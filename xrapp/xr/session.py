@@ -104,7 +104,7 @@ class XrClient:
         self._create_swapchains()
 
     def _check_gl_version(self, requirements) -> None:
-        have = self.context.gl_version_tuple
+        have = self.context.version
         low = xr.Version(requirements.min_api_version_supported)
         if have < (low.major, low.minor):
             raise RuntimeError(f"the runtime needs OpenGL {low.major}.{low.minor}; this context has {have}")

@@ -1,0 +1,59 @@
+"""``import xr`` forces PyOpenGL's GLX platform; the renderer must draw with EGL whichever was imported first.
+
+Each case runs in a fresh interpreter, since PyOpenGL's platform and resolved functions are process-wide.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.gl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DRAW = """
+import json
+from renderer.basic import BasicSceneRenderer, Box
+from renderer.runtime_gl import RuntimeGL, GL_SRGB8_ALPHA8
+from renderer.transforms import projection_from_fov, view_matrix
+import OpenGL.platform
+runtime = RuntimeGL(context.egl_get_proc_address, "egl")
+(image,) = runtime.create_images(64, 64, 2, GL_SRGB8_ALPHA8, 1)
+renderer = BasicSceneRenderer([Box((0, 1.6, -2), (0.4, 0.4, 0.4), (0.9, 0.1, 0.1))])
+renderer.draw_view(image, 1, (0, 0, 64, 64), view_matrix((0, 1.6, 0), (0, 0, 0, 1)),
+                   projection_from_fov(-0.8, 0.8, 0.8, -0.8, 0.05, 100))
+pixels = runtime.read_image(image, 2, 1, 0, 0, 64, 64, GL_SRGB8_ALPHA8)
+renderer.release()
+runtime.delete_images([image])
+print(json.dumps({"centre": pixels[32, 32].tolist(), "error": runtime.check_error(),
+                  "platform": type(OpenGL.platform.PLATFORM).__name__}))
+"""
+
+CASES = {
+    "xr_first": "import xr\nfrom renderer.context import GLContext\ncontext = GLContext.create('egl')\n",
+    "xr_after_context": "from renderer.context import GLContext\ncontext = GLContext.create('egl')\nimport xr\n",
+    "opengl_gl_before_all": (
+        "from OpenGL import GL\nimport xr\nfrom renderer.context import GLContext\ncontext = GLContext.create('egl')\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_egl_drawing_works_whatever_the_import_order(case):
+    env = {k: v for k, v in os.environ.items() if k not in ("PYOPENGL_PLATFORM", "DISPLAY")}
+    env["EGL_PLATFORM"] = "surfaceless"
+    result = subprocess.run(
+        [sys.executable, "-c", CASES[case] + DRAW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["error"] == 0
+    assert report["platform"] == "EGLPlatform"
+    r, g, b, _ = report["centre"]
+    assert r > 150 and g < 100 and b < 100, report
