@@ -25,12 +25,13 @@ def mock_runtime(gl_context):
     """The mock runtime, installed with a small headset (64×64 per eye) and a static user; clean after the test."""
     from xrapp import mockrt
 
+    gl_context.make_current()  # an App run makes and destroys its own context
     config = mockrt.MockConfig(recommended_size=(64, 64))
+    previous = mockrt.installed()
+    if previous is not None and previous.instance is not None:
+        previous.instance.destroy()  # left by a test that failed half-way
     runtime = mockrt.install(config)
     runtime.set_pose_source(mockrt.StaticPoseSource(config.eye_height_m))
-    runtime.failures.clear()
-    runtime.captures.clear()
-    runtime.haptics.clear()
     yield runtime
     if runtime.instance is not None:
         runtime.instance.destroy()  # a test that failed half-way must not leave an instance for the next one

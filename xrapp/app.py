@@ -19,7 +19,7 @@ from renderer.transforms import projection_from_fov, view_matrix
 
 from .settings import RunSettings
 from .xr.instance import NoRuntimeError, active_runtime_manifest, enable_core_validation, no_runtime_message
-from .xr.session import SystemUnavailable, XrClient
+from .xr.session import SessionLost, SystemUnavailable, XrClient
 
 log = logging.getLogger("xrapp")
 
@@ -163,11 +163,14 @@ class App:
                     time.sleep(0.01)
                 continue
             idle_polls = 0
-            self._frame(client, renderer)
-            frames = self.settings.frames
-            if frames is not None and self.report.frames_submitted >= frames and not exit_asked:
-                client.request_exit()
-                exit_asked = True
+            try:
+                self._frame(client, renderer)
+                frames = self.settings.frames
+                if frames is not None and self.report.frames_submitted >= frames and not exit_asked:
+                    client.request_exit()
+                    exit_asked = True
+            except SessionLost:
+                return "lost"
 
     def _frame(self, client: XrClient, renderer) -> None:
         timing = client.wait_frame()

@@ -44,7 +44,7 @@ def test_box_vertices_span_the_box_with_unit_normals():
 
 def test_box_triangles_wind_counter_clockwise_seen_from_outside():
     v = box_vertices(RED_BOX)
-    for (a, b, c), normal in zip(v[:, :3].reshape(-1, 3, 3), v[::3, 3:6]):
+    for (a, b, c), normal in zip(v[:, :3].reshape(-1, 3, 3), v[::3, 3:6], strict=True):
         winding_normal = np.cross(b - a, c - a)
         assert np.dot(winding_normal, (a + b + c) / 3 - np.asarray(RED_BOX.center)) > 0  # points outwards
         assert np.dot(winding_normal, normal) > 0  # and agrees with the shading normal

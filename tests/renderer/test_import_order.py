@@ -29,6 +29,15 @@ renderer = BasicSceneRenderer([Box((0, 1.6, -2), (0.4, 0.4, 0.4), (0.9, 0.1, 0.1
 renderer.draw_view(image, 1, (0, 0, 64, 64), view_matrix((0, 1.6, 0), (0, 0, 0, 1)),
                    projection_from_fov(-0.8, 0.8, 0.8, -0.8, 0.05, 100))
 pixels = runtime.read_image(image, 2, 1, 0, 0, 64, 64, GL_SRGB8_ALPHA8)
+# PyOpenGL attributes glTexStorage2D to GL_ARB_texture_storage: the GLX platform, blind to an EGL context, would
+# find the extension missing (NullFunctionError). Any function through pyopengl_platform.gl() must resolve.
+from renderer import pyopengl_platform
+GL = pyopengl_platform.gl()
+texture = GL.glGenTextures(1)
+GL.glBindTexture(GL.GL_TEXTURE_2D, texture)
+GL.glTexStorage2D(GL.GL_TEXTURE_2D, 1, GL.GL_RGBA8, 4, 4)
+GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
+GL.glDeleteTextures(1, [texture])
 renderer.release()
 runtime.delete_images([image])
 print(json.dumps({"centre": pixels[32, 32].tolist(), "error": runtime.check_error(),
@@ -44,9 +53,12 @@ CASES = {
 }
 
 
+@pytest.mark.parametrize("inherited_platform", [None, "glx"])
 @pytest.mark.parametrize("case", CASES)
-def test_egl_drawing_works_whatever_the_import_order(case):
+def test_egl_drawing_works_whatever_the_import_order(case, inherited_platform):
     env = {k: v for k, v in os.environ.items() if k not in ("PYOPENGL_PLATFORM", "DISPLAY")}
+    if inherited_platform is not None:
+        env["PYOPENGL_PLATFORM"] = inherited_platform  # as a parent process that used GLX would pass it on
     env["EGL_PLATFORM"] = "surfaceless"
     result = subprocess.run(
         [sys.executable, "-c", CASES[case] + DRAW], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

@@ -84,7 +84,8 @@ def test_refused_format_raises_and_leaves_no_error(gl, runtime_gl):
 
 
 @pytest.mark.parametrize(
-    "arguments", [(0, 16, 1, GL_RGBA8, 1), (16, 16, 0, GL_RGBA8, 1), (16, 16, 1, GL_RGBA8, 0), (16, 16, 1, GL_RGBA8, 1, 9)]
+    "arguments",
+    [(0, 16, 1, GL_RGBA8, 1), (16, 16, 0, GL_RGBA8, 1), (16, 16, 1, GL_RGBA8, 0), (16, 16, 1, GL_RGBA8, 1, 9)],
 )
 def test_bad_sizes_are_rejected(runtime_gl, arguments):
     with pytest.raises(ValueError):

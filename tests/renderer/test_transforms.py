@@ -39,7 +39,9 @@ def test_view_is_inverse_of_pose(seed):
     rng = np.random.default_rng(seed)
     position = rng.uniform(-3, 3, 3)
     orientation = rng.normal(size=4)  # not unit length: the functions normalise
-    np.testing.assert_allclose(view_matrix(position, orientation) @ pose_matrix(position, orientation), np.eye(4), atol=1e-5)
+    np.testing.assert_allclose(
+        view_matrix(position, orientation) @ pose_matrix(position, orientation), np.eye(4), atol=1e-5
+    )
 
 
 def test_view_matrix_puts_a_point_ahead_of_the_eye_on_minus_z():
@@ -50,7 +52,9 @@ def test_view_matrix_puts_a_point_ahead_of_the_eye_on_minus_z():
 def test_yaw_turns_left_pitch_looks_up_roll_tilts_left():
     np.testing.assert_allclose(quat_rotate(quat_from_yaw_pitch_roll(math.pi / 2, 0, 0), FORWARD), [-1, 0, 0], atol=1e-9)
     np.testing.assert_allclose(quat_rotate(quat_from_yaw_pitch_roll(0, math.pi / 2, 0), FORWARD), [0, 1, 0], atol=1e-9)
-    np.testing.assert_allclose(quat_rotate(quat_from_yaw_pitch_roll(0, 0, math.pi / 2), (0, 1, 0)), [-1, 0, 0], atol=1e-9)
+    np.testing.assert_allclose(
+        quat_rotate(quat_from_yaw_pitch_roll(0, 0, math.pi / 2), (0, 1, 0)), [-1, 0, 0], atol=1e-9
+    )
 
 
 def test_yaw_pitch_roll_applies_pitch_in_the_turned_head():
@@ -110,7 +114,9 @@ def test_infinite_far_plane():
     assert project(p, (0, 0, -1e6))[2] == pytest.approx(1, abs=1e-5)
 
 
-@pytest.mark.parametrize(("near", "far", "fov"), [(0.0, 10, (-1, 1, 1, -1)), (2, 1, (-1, 1, 1, -1)), (0.1, 10, (0.5, 0.2, 1, -1))])
+@pytest.mark.parametrize(
+    ("near", "far", "fov"), [(0.0, 10, (-1, 1, 1, -1)), (2, 1, (-1, 1, 1, -1)), (0.1, 10, (0.5, 0.2, 1, -1))]
+)
 def test_bad_projection_arguments_are_rejected(near, far, fov):
     with pytest.raises(ValueError):
         projection_from_fov(*fov, near, far)

@@ -13,6 +13,7 @@ from xrapp.settings import RunSettings
 pytestmark = [pytest.mark.xr, pytest.mark.gl]
 
 PERIOD_S = 1 / 90
+STILL = "keyframes:\n  - {t: 0.0, head: {position: [0, 1.6, 0]}}\n"
 
 
 def run(tmp_path=None, script: str | None = None, **kwargs):
@@ -36,7 +37,7 @@ def test_runs_the_frames_asked_for_and_exits_cleanly(mock_runtime):
 
 
 def test_focus_loss_pauses_the_scene_clock_and_focus_brings_it_back(mock_runtime, tmp_path):
-    script = """
+    script = STILL + """
 faults:
   - {t: 0.1, fault: lose_focus}
   - {t: 0.3, fault: restore_focus}
@@ -50,7 +51,7 @@ faults:
 
 
 def test_session_loss_mid_run_reconnects_and_keeps_rendering(mock_runtime, tmp_path):
-    script = "faults:\n  - {t: 0.1, fault: lose_session}\n"
+    script = STILL + "faults:\n  - {t: 0.1, fault: lose_session}\n"
     _, report = run(tmp_path, script, frames=30)
     assert report.reconnects == 1
     assert "LOSS_PENDING" in report.states
@@ -61,14 +62,14 @@ def test_session_loss_mid_run_reconnects_and_keeps_rendering(mock_runtime, tmp_p
 
 
 def test_instance_loss_mid_run_recreates_the_instance(mock_runtime, tmp_path):
-    script = "faults:\n  - {t: 0.1, fault: lose_instance}\n"
+    script = STILL + "faults:\n  - {t: 0.1, fault: lose_instance}\n"
     _, report = run(tmp_path, script, frames=30)
     assert report.reconnects == 1
     assert report.frames_submitted == 30
 
 
 def test_runtime_asking_to_exit_ends_the_run_early(mock_runtime, tmp_path):
-    script = "faults:\n  - {t: 0.1, fault: request_exit}\n"
+    script = STILL + "faults:\n  - {t: 0.1, fault: request_exit}\n"
     _, report = run(tmp_path, script, frames=90)
     assert report.frames_submitted < 90
     assert report.states[-1] == "EXITING"
@@ -99,9 +100,10 @@ def test_eyes_see_the_box_ahead_with_the_parallax_of_a_63_mm_ipd(mock_runtime, t
     # The red box is 2 m ahead of the head at eye height; the eyes sit 31.5 mm either side.
     want_left = expected_pixel_x(-0.0315, 0.0, 2.0, fov_left, 64)
     want_right = expected_pixel_x(0.0315, 0.0, 2.0, fov_right, 64)
-    got_left, got_right = red_centroid_x(left) - 0.5, red_centroid_x(right) - 0.5
+    got_left, got_right = red_centroid_x(left) + 0.5, red_centroid_x(right) + 0.5  # pixel i spans [i, i + 1]
+    print(f"left eye {got_left:.2f} px (want {want_left:.2f}), right eye {got_right:.2f} px (want {want_right:.2f})")
     assert got_left > got_right  # the left eye sees the box further right
-    assert got_left == pytest.approx(want_left, abs=1.0)
-    assert got_right == pytest.approx(want_right, abs=1.0)
+    assert got_left == pytest.approx(want_left, abs=0.5)
+    assert got_right == pytest.approx(want_right, abs=0.5)
     assert (tmp_path / "frame_00002_left.png").is_file()
     assert (tmp_path / "frame_00002_right.png").is_file()

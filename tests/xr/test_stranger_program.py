@@ -30,7 +30,8 @@ PROGRAM = textwrap.dedent(
     EGL.eglBindAPI(EGL.EGL_OPENGL_API)
     configs = (EGL.EGLConfig * 1)()
     n = EGL.EGLint()
-    EGL.eglChooseConfig(display, [EGL.EGL_RENDERABLE_TYPE, EGL.EGL_OPENGL_BIT, EGL.EGL_NONE], configs, 1, n)
+    EGL.eglChooseConfig(display, [EGL.EGL_RENDERABLE_TYPE, EGL.EGL_OPENGL_BIT,
+                                  EGL.EGL_SURFACE_TYPE, EGL.EGL_PBUFFER_BIT, EGL.EGL_NONE], configs, 1, n)
     context = EGL.eglCreateContext(display, configs[0], EGL.EGL_NO_CONTEXT,
                                    [EGL.EGL_CONTEXT_MAJOR_VERSION, 4, EGL.EGL_CONTEXT_MINOR_VERSION, 3, EGL.EGL_NONE])
     EGL.eglMakeCurrent(display, EGL.EGL_NO_SURFACE, EGL.EGL_NO_SURFACE, context)

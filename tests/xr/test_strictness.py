@@ -20,7 +20,7 @@ def running(mock_runtime, gl_context):
 
 
 def bad_handle(r):
-    xr.request_exit_session(xr.Session(0xDEAD0))
+    xr.request_exit_session(ctypes.cast(ctypes.c_void_p(0xDEAD0), xr.Session))
 
 
 def handle_of_wrong_type(r):

@@ -150,6 +150,12 @@ class MockRuntime:
             raise RuntimeError("the mock runtime's settings cannot change while an XrInstance exists")
         self.config = config
         self.clock = Clock(config.period_ns, config.real_time)
+        self.frames_ended = 0
+        self.system_unavailable_for = 0
+        self.captures.clear()
+        self.haptics.clear()
+        self.failures.clear()
+        self.frame_timings.clear()
 
     def set_pose_source(self, source: PoseSource) -> None:
         """Drive the simulated head and controllers from ``source`` from now on."""

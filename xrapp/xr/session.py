@@ -26,6 +26,13 @@ class SystemUnavailable(RuntimeError):
     """The runtime is there but the headset is not (yet): try again after a while."""
 
 
+class SessionLost(RuntimeError):
+    """The session or the instance was lost in the middle of a call: tear down and reconnect."""
+
+
+_LOST_ERRORS = (xr.SessionLostError, xr.InstanceLostError)
+
+
 @dataclass(frozen=True)
 class EyeView:
     """One eye at the frame's display time: pose in the play space (metres; quaternion x, y, z, w), fov radians."""
@@ -196,17 +203,27 @@ class XrClient:
     def request_exit(self) -> None:
         """Ask the runtime to end the session; it answers with STOPPING, then EXITING."""
         if self.running and self.state not in (S.STOPPING, S.EXITING, S.LOSS_PENDING):
-            xr.request_exit_session(self.session)
+            try:
+                xr.request_exit_session(self.session)
+            except _LOST_ERRORS as error:
+                raise self._lost(error) from error
 
     # -- one frame -----------------------------------------------------------------------------------------------
 
+    def _lost(self, error: Exception) -> SessionLost:
+        log.warning("lost the %s: %s", "instance" if isinstance(error, xr.InstanceLostError) else "session", error)
+        self.lost = True
+        return SessionLost(str(error))
+
     def wait_frame(self) -> FrameTiming | None:
-        """xrWaitFrame; None when the session is being lost."""
+        """xrWaitFrame; None when the session is being lost (SessionLost when it is gone)."""
         try:
             state = xr.wait_frame(self.session, xr.FrameWaitInfo())
         except xr.SessionLossPending:
             self.lost = True
             return None
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
         return FrameTiming(state.predicted_display_time, state.predicted_display_period, bool(state.should_render))
 
     def begin_frame(self) -> bool:
@@ -217,14 +234,21 @@ class XrClient:
         except xr.SessionLossPending:
             self.lost = True
             return False
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
         return True
 
     def locate_views(self, display_time: int) -> list[EyeView] | None:
         """Both eyes at ``display_time`` in the play space; None when the head is not tracked."""
-        state, views = xr.locate_views(
-            self.session,
-            xr.ViewLocateInfo(view_configuration_type=self.view_config, display_time=display_time, space=self.play_space),
-        )
+        try:
+            state, views = xr.locate_views(
+                self.session,
+                xr.ViewLocateInfo(
+                    view_configuration_type=self.view_config, display_time=display_time, space=self.play_space
+                ),
+            )
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
         valid = xr.ViewStateFlags.ORIENTATION_VALID_BIT | xr.ViewStateFlags.POSITION_VALID_BIT
         if state.view_state_flags & valid != valid:
             return None
@@ -240,15 +264,21 @@ class XrClient:
 
     def acquire_targets(self) -> list[RenderTarget]:
         """Acquire this frame's images; one RenderTarget per eye."""
-        color = self.color.acquire()
-        depth = self.depth.acquire() if self.depth is not None else None
+        try:
+            color = self.color.acquire()
+            depth = self.depth.acquire() if self.depth is not None else None
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
         rect = (0, 0, self.color.width, self.color.height)
         return [RenderTarget(color, depth, eye, rect, self.srgb) for eye in (0, 1)]
 
     def release_targets(self) -> None:
-        self.color.release()
-        if self.depth is not None:
-            self.depth.release()
+        try:
+            self.color.release()
+            if self.depth is not None:
+                self.depth.release()
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
 
     def end_frame(self, display_time: int, rendered: bool) -> None:
         """xrEndFrame with the projection layer (and depth) when this frame was rendered, else no layers."""
@@ -276,6 +306,8 @@ class XrClient:
             )
         except xr.SessionLossPending:
             self.lost = True
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
 
     # -- teardown ------------------------------------------------------------------------------------------------
 
