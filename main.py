@@ -1,6 +1,6 @@
 """Rehearse XR command line.
 
-    python main.py run --runtime mock --frames 90 --capture out/
+python main.py run --runtime mock --frames 90 --capture out/
 """
 
 from __future__ import annotations

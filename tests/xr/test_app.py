@@ -30,18 +30,31 @@ def test_runs_the_frames_asked_for_and_exits_cleanly(mock_runtime):
     _, report = run(frames=30)
     assert report.frames_submitted == 30
     assert report.frames_rendered == 29  # the first frame comes before the session is VISIBLE
-    assert report.states == ["IDLE", "READY", "SYNCHRONIZED", "VISIBLE", "FOCUSED", "VISIBLE", "SYNCHRONIZED",
-                             "STOPPING", "IDLE", "EXITING"]
+    assert report.states == [
+        "IDLE",
+        "READY",
+        "SYNCHRONIZED",
+        "VISIBLE",
+        "FOCUSED",
+        "VISIBLE",
+        "SYNCHRONIZED",
+        "STOPPING",
+        "IDLE",
+        "EXITING",
+    ]
     assert report.reconnects == 0
     assert list(mock_runtime.failures) == []
 
 
 def test_focus_loss_pauses_the_scene_clock_and_focus_brings_it_back(mock_runtime, tmp_path):
-    script = STILL + """
+    script = (
+        STILL
+        + """
 faults:
   - {t: 0.1, fault: lose_focus}
   - {t: 0.3, fault: restore_focus}
 """
+    )
     _, report = run(tmp_path, script, frames=45)
     assert "VISIBLE" in report.states[4:]
     assert report.frames_rendered == 44  # rendering goes on while VISIBLE

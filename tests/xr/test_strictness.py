@@ -123,7 +123,8 @@ def unknown_path(r):
 def non_unit_space_pose(r):
     pose = xr.Posef(orientation=xr.Quaternionf(0, 0, 0, 2))
     xr.create_reference_space(
-        r.session, xr.ReferenceSpaceCreateInfo(reference_space_type=xr.ReferenceSpaceType.LOCAL, pose_in_reference_space=pose)
+        r.session,
+        xr.ReferenceSpaceCreateInfo(reference_space_type=xr.ReferenceSpaceType.LOCAL, pose_in_reference_space=pose),
     )
 
 
@@ -201,7 +202,9 @@ def test_xlib_binding_without_fbconfig_or_visual_is_refused_as_monado_does(mock_
         binding = t(
             x_display=ctypes.cast(ctypes.c_void_p(0x1000), field["x_display"]),
             visualid=0 if missing == "visualid" else 33,
-            glx_fbconfig=ctypes.cast(ctypes.c_void_p(0 if missing == "glx_fbconfig" else 0x2000), field["glx_fbconfig"]),
+            glx_fbconfig=ctypes.cast(
+                ctypes.c_void_p(0 if missing == "glx_fbconfig" else 0x2000), field["glx_fbconfig"]
+            ),
             glx_drawable=0,
             glx_context=ctypes.cast(ctypes.c_void_p(0x3000), field["glx_context"]),
         )

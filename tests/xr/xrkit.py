@@ -55,7 +55,9 @@ def begin(session) -> None:
 def stage(session) -> xr.Space:
     return xr.create_reference_space(
         session,
-        xr.ReferenceSpaceCreateInfo(reference_space_type=xr.ReferenceSpaceType.STAGE, pose_in_reference_space=xr.Posef()),
+        xr.ReferenceSpaceCreateInfo(
+            reference_space_type=xr.ReferenceSpaceType.STAGE, pose_in_reference_space=xr.Posef()
+        ),
     )
 
 
@@ -68,8 +70,14 @@ def swapchain(session, width=64, height=64, array_size=2, fmt=0x8C43) -> xr.Swap
     return xr.create_swapchain(
         session,
         xr.SwapchainCreateInfo(
-            usage_flags=usage, format=fmt, sample_count=1, width=width, height=height, face_count=1,
-            array_size=array_size, mip_count=1,
+            usage_flags=usage,
+            format=fmt,
+            sample_count=1,
+            width=width,
+            height=height,
+            face_count=1,
+            array_size=array_size,
+            mip_count=1,
         ),
     )
 

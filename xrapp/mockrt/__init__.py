@@ -79,7 +79,4 @@ def install(config: MockConfig | None = None, manifest_dir: Path | None = None) 
 
 
 def _remove(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass
+    path.unlink(missing_ok=True)

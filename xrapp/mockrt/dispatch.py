@@ -42,7 +42,8 @@ def _out_buffer_prototype(name: str):
     """
     base = getattr(xr, f"PFN_{name}")
     args = [
-        ctypes.c_void_p if (t is ctypes.c_char_p and i == len(base._argtypes_) - 1) or issubclass(t, ctypes.Array)
+        ctypes.c_void_p
+        if (t is ctypes.c_char_p and i == len(base._argtypes_) - 1) or issubclass(t, ctypes.Array)
         else t
         for i, t in enumerate(base._argtypes_)
     ]

@@ -186,8 +186,11 @@ def _check_sub_image(session: MockSession, sub: xr.SwapchainSubImage, what: str,
         xr.Result.ERROR_LAYER_INVALID,
         f"{what}.swapchain still has an acquired image: release it before xrEndFrame",
     )
-    require(swapchain.is_depth == depth, xr.Result.ERROR_VALIDATION_FAILURE,
-            f"{what}.swapchain is a {'depth' if swapchain.is_depth else 'colour'} swapchain")
+    require(
+        swapchain.is_depth == depth,
+        xr.Result.ERROR_VALIDATION_FAILURE,
+        f"{what}.swapchain is a {'depth' if swapchain.is_depth else 'colour'} swapchain",
+    )
     rect = sub.image_rect
     x, y, w, h = rect.offset.x, rect.offset.y, rect.extent.width, rect.extent.height
     require(
@@ -210,19 +213,28 @@ def _validate_layer(session: MockSession, i: int, address: int):
     if base._type == xr.StructureType.COMPOSITION_LAYER_PROJECTION.value:
         layer = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerProjection)).contents
         _space_of(session, layer.space, f"{what}.space")
-        require(layer.view_count == 2, xr.Result.ERROR_VALIDATION_FAILURE,
-                f"{what}.viewCount is {layer.view_count}; PRIMARY_STEREO has 2 views")
+        require(
+            layer.view_count == 2,
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"{what}.viewCount is {layer.view_count}; PRIMARY_STEREO has 2 views",
+        )
         require(bool(layer._views), xr.Result.ERROR_VALIDATION_FAILURE, f"{what}.views is NULL")
         views, depths = [], []
         for v in range(2):
             view = layer._views[v]
             vwhat = f"{what}.views[{v}]"
-            require(view._type == xr.StructureType.COMPOSITION_LAYER_PROJECTION_VIEW.value,
-                    xr.Result.ERROR_VALIDATION_FAILURE, f"{vwhat}.type is not COMPOSITION_LAYER_PROJECTION_VIEW")
+            require(
+                view._type == xr.StructureType.COMPOSITION_LAYER_PROJECTION_VIEW.value,
+                xr.Result.ERROR_VALIDATION_FAILURE,
+                f"{vwhat}.type is not COMPOSITION_LAYER_PROJECTION_VIEW",
+            )
             require(pose_is_valid(view.pose), xr.Result.ERROR_POSE_INVALID, f"{vwhat}.pose has a non-unit orientation")
             fov = view.fov
-            require(fov.angle_left < fov.angle_right and fov.angle_down < fov.angle_up,
-                    xr.Result.ERROR_VALIDATION_FAILURE, f"{vwhat}.fov is empty or inverted")
+            require(
+                fov.angle_left < fov.angle_right and fov.angle_down < fov.angle_up,
+                xr.Result.ERROR_VALIDATION_FAILURE,
+                f"{vwhat}.fov is empty or inverted",
+            )
             views.append(_check_sub_image(session, view.sub_image, f"{vwhat}.subImage"))
             for struct_type, child in chain(view._next):
                 if struct_type == xr.StructureType.COMPOSITION_LAYER_DEPTH_INFO_KHR.value:
@@ -231,23 +243,38 @@ def _validate_layer(session: MockSession, i: int, address: int):
     if base._type == xr.StructureType.COMPOSITION_LAYER_QUAD.value:
         layer = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerQuad)).contents
         _space_of(session, layer.space, f"{what}.space")
-        require(layer._eye_visibility in EYE_VISIBILITIES, xr.Result.ERROR_VALIDATION_FAILURE,
-                f"{what}.eyeVisibility {layer._eye_visibility} is not a valid XrEyeVisibility")
+        require(
+            layer._eye_visibility in EYE_VISIBILITIES,
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"{what}.eyeVisibility {layer._eye_visibility} is not a valid XrEyeVisibility",
+        )
         require(pose_is_valid(layer.pose), xr.Result.ERROR_POSE_INVALID, f"{what}.pose has a non-unit orientation")
-        require(layer.size.width > 0 and layer.size.height > 0, xr.Result.ERROR_VALIDATION_FAILURE,
-                f"{what}.size must be positive")
+        require(
+            layer.size.width > 0 and layer.size.height > 0,
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"{what}.size must be positive",
+        )
         return ("quad", [_check_sub_image(session, layer.sub_image, f"{what}.subImage")], [])
     raise XrError(xr.Result.ERROR_LAYER_INVALID, f"{what}.type {base._type} is not a layer type the mock supports")
 
 
 def _validate_depth(session: MockSession, address: int, what: str):
-    require("XR_KHR_composition_layer_depth" in session.instance.extensions, xr.Result.ERROR_VALIDATION_FAILURE,
-            f"{what}: XR_KHR_composition_layer_depth is not enabled")
+    require(
+        "XR_KHR_composition_layer_depth" in session.instance.extensions,
+        xr.Result.ERROR_VALIDATION_FAILURE,
+        f"{what}: XR_KHR_composition_layer_depth is not enabled",
+    )
     depth = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerDepthInfoKHR)).contents
-    require(0.0 <= depth.min_depth <= depth.max_depth <= 1.0, xr.Result.ERROR_VALIDATION_FAILURE,
-            f"{what}: minDepth {depth.min_depth} / maxDepth {depth.max_depth} must satisfy 0 <= min <= max <= 1")
-    require(depth.near_z != depth.far_z and depth.near_z == depth.near_z and depth.far_z == depth.far_z,
-            xr.Result.ERROR_VALIDATION_FAILURE, f"{what}: nearZ and farZ must differ")
+    require(
+        0.0 <= depth.min_depth <= depth.max_depth <= 1.0,
+        xr.Result.ERROR_VALIDATION_FAILURE,
+        f"{what}: minDepth {depth.min_depth} / maxDepth {depth.max_depth} must satisfy 0 <= min <= max <= 1",
+    )
+    require(
+        depth.near_z != depth.far_z and depth.near_z == depth.near_z and depth.far_z == depth.far_z,
+        xr.Result.ERROR_VALIDATION_FAILURE,
+        f"{what}: nearZ and farZ must differ",
+    )
     return _check_sub_image(session, depth.sub_image, f"{what}.subImage", depth=True)
 
 

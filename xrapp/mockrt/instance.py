@@ -12,7 +12,7 @@ import xr
 from .dispatch import implements
 from .errors import XrError, require, require_type
 from .idioms import check_element_types, set_chars, two_call, write_string
-from .runtime import API_VERSION, RUNTIME_NAME, RUNTIME_VERSION, EPOCH_NS
+from .runtime import API_VERSION, EPOCH_NS, RUNTIME_NAME, RUNTIME_VERSION
 
 SYSTEM_ID = 1
 MAX_EVENTS = 64
@@ -80,7 +80,9 @@ class MockInstance:
         value = self.paths.get(text)
         if value is None:
             require(
-                len(text) < xr.MAX_PATH_LENGTH and bool(_PATH_RE.match(text)) and "/./" not in text + "/"
+                len(text) < xr.MAX_PATH_LENGTH
+                and bool(_PATH_RE.match(text))
+                and "/./" not in text + "/"
                 and "/../" not in text + "/",
                 xr.Result.ERROR_PATH_FORMAT_INVALID,
                 f"{text!r} is not a well-formed path (lower-case a-z, 0-9, '-', '_', '.', separated by '/')",
@@ -121,7 +123,9 @@ def live_instance(handle) -> MockInstance:
 
 
 def check_system(inst: MockInstance, system_id: int) -> None:
-    require(system_id == SYSTEM_ID, xr.Result.ERROR_SYSTEM_INVALID, f"systemId {system_id} was not given by xrGetSystem")
+    require(
+        system_id == SYSTEM_ID, xr.Result.ERROR_SYSTEM_INVALID, f"systemId {system_id} was not given by xrGetSystem"
+    )
 
 
 # -- global functions --------------------------------------------------------------------------------------------
@@ -130,11 +134,15 @@ def check_system(inst: MockInstance, system_id: int) -> None:
 @implements("xrEnumerateInstanceExtensionProperties")
 def enumerate_instance_extension_properties(layer_name, capacity, count_out, properties):
     require(not layer_name, xr.Result.ERROR_API_LAYER_NOT_PRESENT, f"layer {layer_name!r} is not provided here")
-    offered = [(n, v) for n, v in EXTENSIONS.items() if n != "XR_KHR_composition_layer_depth"
-               or runtime().config.offer_depth_layer]
+    offered = [
+        (n, v)
+        for n, v in EXTENSIONS.items()
+        if n != "XR_KHR_composition_layer_depth" or runtime().config.offer_depth_layer
+    ]
     if capacity:
-        check_element_types(properties, min(capacity, len(offered)), xr.StructureType.EXTENSION_PROPERTIES,
-                            "properties")
+        check_element_types(
+            properties, min(capacity, len(offered)), xr.StructureType.EXTENSION_PROPERTIES, "properties"
+        )
 
     def fill(index, item):
         set_chars(properties[index], "extension_name", item[0])
@@ -276,8 +284,9 @@ def enumerate_environment_blend_modes(instance, system_id, view_config, capacity
     def fill(index, item):
         modes[index] = item
 
-    two_call(capacity, count_out, modes, [xr.EnvironmentBlendMode.OPAQUE.value], fill,
-             "xrEnumerateEnvironmentBlendModes")
+    two_call(
+        capacity, count_out, modes, [xr.EnvironmentBlendMode.OPAQUE.value], fill, "xrEnumerateEnvironmentBlendModes"
+    )
 
 
 def check_view_configuration(view_config: int) -> None:
@@ -296,8 +305,14 @@ def enumerate_view_configurations(instance, system_id, capacity, count_out, type
     def fill(index, item):
         types[index] = item
 
-    two_call(capacity, count_out, types, [xr.ViewConfigurationType.PRIMARY_STEREO.value], fill,
-             "xrEnumerateViewConfigurations")
+    two_call(
+        capacity,
+        count_out,
+        types,
+        [xr.ViewConfigurationType.PRIMARY_STEREO.value],
+        fill,
+        "xrEnumerateViewConfigurations",
+    )
 
 
 @implements("xrGetViewConfigurationProperties")

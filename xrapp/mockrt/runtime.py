@@ -255,9 +255,7 @@ class MockRuntime:
 
                     inst = self.handles.get(instance, MockInstance, "instance")
                     if impl is not None and impl.extension and impl.extension not in inst.extensions:
-                        raise XrError(
-                            xr.Result.ERROR_FUNCTION_UNSUPPORTED, f"{name} needs {impl.extension} enabled"
-                        )
+                        raise XrError(xr.Result.ERROR_FUNCTION_UNSUPPORTED, f"{name} needs {impl.extension} enabled")
                 callback = self.functions.callback(name)
                 require(callback is not None, xr.Result.ERROR_FUNCTION_UNSUPPORTED, f"{name} is not implemented")
             function_out[0] = ctypes.cast(callback, xr.PFN_xrVoidFunction)

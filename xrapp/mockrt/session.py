@@ -56,7 +56,9 @@ def _binding_from_chain(inst: MockInstance, next_ptr) -> GraphicsBinding:
         fbconfig = ctypes.cast(b.glx_fbconfig, ctypes.c_void_p).value or 0
         context = ctypes.cast(b.glx_context, ctypes.c_void_p).value or 0
         for value, name in ((display, "xDisplay"), (fbconfig, "glxFBConfig"), (context, "glxContext")):
-            require(value != 0, xr.Result.ERROR_GRAPHICS_DEVICE_INVALID, f"XrGraphicsBindingOpenGLXlibKHR.{name} is NULL")
+            require(
+                value != 0, xr.Result.ERROR_GRAPHICS_DEVICE_INVALID, f"XrGraphicsBindingOpenGLXlibKHR.{name} is NULL"
+            )
         require(
             b.visualid != 0,
             xr.Result.ERROR_GRAPHICS_DEVICE_INVALID,
@@ -88,8 +90,9 @@ class MockSession:
     """An XrSession: its state, frame loop bookkeeping (``frames``), GL access and the action sets attached."""
 
     def __init__(self, inst: MockInstance, binding: GraphicsBinding) -> None:
-        from .frame import FrameLoop
         from renderer.runtime_gl import RuntimeGL
+
+        from .frame import FrameLoop
 
         self.instance = inst
         self.runtime = inst.runtime
@@ -258,4 +261,3 @@ def request_exit_session(handle):
         session.exit_after_stop = True
         return
     session.runtime_stop(exit_after=True)
-

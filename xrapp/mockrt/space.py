@@ -218,8 +218,14 @@ def locate_views(handle, info_ptr, state_ptr, capacity, count_out, views):
         view.fov.angle_left, view.fov.angle_right, view.fov.angle_up, view.fov.angle_down = fov
 
     eyes = eye_poses_in_stage(session, t) if base_in_stage is not None else []
-    two_call(capacity, count_out, views, eyes if eyes else [None, None], fill if eyes else (lambda i, x: None),
-             "xrLocateViews")
+    two_call(
+        capacity,
+        count_out,
+        views,
+        eyes if eyes else [None, None],
+        fill if eyes else (lambda i, x: None),
+        "xrLocateViews",
+    )
     state_ptr.contents._view_state_flags = int(FULLY_TRACKED) if eyes else 0
     if capacity:
         session.frames.on_views_located(info.display_time, time.perf_counter_ns())

@@ -55,7 +55,11 @@ class MockSwapchain:
         self.usage = info._usage_flags
         self.is_depth = info.format in DEPTH_FORMATS
         self.images = session.gl.create_images(
-            info.width, info.height, info.array_size, info.format, session.runtime.config.swapchain_image_count,
+            info.width,
+            info.height,
+            info.array_size,
+            info.format,
+            session.runtime.config.swapchain_image_count,
             info.mip_count,
         )
         self.acquired: deque[int] = deque()  # acquired, not yet released, oldest first
@@ -127,9 +131,7 @@ def create_swapchain(handle, info_ptr, swapchain_out):
         f"format {info.format:#x} is not offered: choose one from xrEnumerateSwapchainFormats",
     )
     require(info._create_flags == 0, xr.Result.ERROR_FEATURE_UNSUPPORTED, "swapchain create flags are not supported")
-    require(
-        info._usage_flags & ~int(_KNOWN_USAGE) == 0, xr.Result.ERROR_VALIDATION_FAILURE, "unknown usage flag bits"
-    )
+    require(info._usage_flags & ~int(_KNOWN_USAGE) == 0, xr.Result.ERROR_VALIDATION_FAILURE, "unknown usage flag bits")
     require(info.sample_count == 1, xr.Result.ERROR_FEATURE_UNSUPPORTED, f"sampleCount {info.sample_count}: use 1")
     require(info.face_count == 1, xr.Result.ERROR_VALIDATION_FAILURE, f"faceCount {info.face_count}: use 1")
     require(info.array_size in (1, 2), xr.Result.ERROR_VALIDATION_FAILURE, f"arraySize {info.array_size}: use 1 or 2")

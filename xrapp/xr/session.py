@@ -105,7 +105,9 @@ class XrClient:
         self.binding = graphics_binding(self.context)
         self.session = xr.create_session(
             inst,
-            xr.SessionCreateInfo(system_id=self.system_id, next=ctypes.cast(ctypes.pointer(self.binding), ctypes.c_void_p)),
+            xr.SessionCreateInfo(
+                system_id=self.system_id, next=ctypes.cast(ctypes.pointer(self.binding), ctypes.c_void_p)
+            ),
         )
         self._create_play_space()
         self._create_swapchains()
@@ -142,7 +144,10 @@ class XrClient:
             self.depth = Swapchain.create(self.session, depth_format, width, height, 2, depth=True)
         log.info(
             "swapchains: colour %#x (%s) %dx%d x2 layers; depth %s",
-            color_format, "sRGB" if self.srgb else "linear", width, height,
+            color_format,
+            "sRGB" if self.srgb else "linear",
+            width,
+            height,
             hex(depth_format) if depth_format else "not submitted",
         )
 
@@ -287,12 +292,16 @@ class XrClient:
         if rendered:
             views = []
             for eye, located in enumerate(self._located):
-                view = xr.CompositionLayerProjectionView(pose=located.pose, fov=located.fov,
-                                                         sub_image=self.color.sub_image(eye))
+                view = xr.CompositionLayerProjectionView(
+                    pose=located.pose, fov=located.fov, sub_image=self.color.sub_image(eye)
+                )
                 if self.depth is not None:
                     depth = xr.CompositionLayerDepthInfoKHR(
-                        sub_image=self.depth.sub_image(eye), min_depth=0.0, max_depth=1.0,
-                        near_z=self.near_m, far_z=self.far_m,
+                        sub_image=self.depth.sub_image(eye),
+                        min_depth=0.0,
+                        max_depth=1.0,
+                        near_z=self.near_m,
+                        far_z=self.far_m,
                     )
                     self._keepalive.append(depth)
                     view.next = ctypes.cast(ctypes.pointer(depth), ctypes.c_void_p)
