@@ -363,17 +363,11 @@ class GLContext:
 
     @contextlib.contextmanager
     def activated(self) -> Iterator[GLContext]:
-        """``with context.activated():`` makes this context current, then puts back the one current before.
-
-        The context put back is the previous one of the same kind (EGL or GLX); when there was none, this one is
-        simply made not current.
-        """
-        previous = _current_of_kind(self.kind)
-        self.make_current()
-        try:
+        """``with context.activated():`` makes this context current, then puts back what was current before
+        (see :func:`current_context_kept`)."""
+        with current_context_kept():
+            self.make_current()
             yield self
-        finally:
-            _restore_current(self, previous)
 
     def swap_buffers(self) -> None:
         """Show the window's back buffer (GLX). EGL has no surface: nothing to do."""
@@ -486,39 +480,42 @@ def _glx_fbconfig_of(x_display: int, glx_context: int) -> tuple[int, int]:
     return fbconfig, visualid.value
 
 
-def _current_of_kind(kind: str) -> tuple[int, ...] | object:
-    """What is current for ``kind`` now: EGL (display, draw, read, context) addresses; for GLX the glfw window."""
-    if kind == "egl":
-        egl = libegl()
-        for name in ("eglGetCurrentDisplay", "eglGetCurrentContext", "eglGetCurrentSurface"):
-            getattr(egl, name).restype = ctypes.c_void_p
-        egl.eglGetCurrentSurface.argtypes = [ctypes.c_int32]
-        return (
-            egl.eglGetCurrentDisplay() or 0,
-            egl.eglGetCurrentSurface(EGL_DRAW) or 0,
-            egl.eglGetCurrentSurface(EGL_READ) or 0,
-            egl.eglGetCurrentContext() or 0,
-        )
-    import glfw
+@contextlib.contextmanager
+def current_context_kept() -> Iterator[None]:
+    """``with current_context_kept():`` whatever context is current on this thread on entry is current on exit.
 
-    return glfw.get_current_context()
-
-
-def _restore_current(context: GLContext, previous: tuple[int, ...] | object) -> None:
-    if context.kind == "egl":
-        display, draw, read, egl_context = previous  # type: ignore[misc]
-        if not egl_context:
-            context.done_current()
-            return
-        egl = libegl()
-        egl.eglMakeCurrent.restype = ctypes.c_uint
-        egl.eglMakeCurrent.argtypes = [ctypes.c_void_p] * 4
-        egl.eglMakeCurrent(display, draw or None, read or None, egl_context)
-    else:
+    For code (tests, tools) that makes its own context without taking the application's away: an EGL context,
+    and the context of a glfw window (GLX contexts made other than through glfw are not tracked), are put back;
+    with none current on entry, none is current on exit. PyOpenGL's platform follows.
+    """
+    egl = libegl()
+    for name in ("eglGetCurrentDisplay", "eglGetCurrentContext", "eglGetCurrentSurface"):
+        getattr(egl, name).restype = ctypes.c_void_p
+    egl.eglGetCurrentSurface.argtypes = [ctypes.c_int32]
+    egl.eglMakeCurrent.restype = ctypes.c_uint
+    egl.eglMakeCurrent.argtypes = [ctypes.c_void_p] * 4
+    egl_previous = (
+        egl.eglGetCurrentDisplay(),
+        egl.eglGetCurrentSurface(EGL_DRAW),
+        egl.eglGetCurrentSurface(EGL_READ),
+        egl.eglGetCurrentContext(),
+    )
+    glfw_previous = None
+    if _glfw_initialised:
         import glfw
 
-        if previous is None:
-            context.done_current()
-        else:
-            glfw.make_context_current(previous)
-    pyopengl_platform.ensure()
+        glfw_previous = glfw.get_current_context()
+    try:
+        yield
+    finally:
+        display, draw, read, context = egl_previous
+        if context:
+            egl.eglMakeCurrent(display, draw, read, context)
+        elif egl.eglGetCurrentContext():
+            egl.eglMakeCurrent(egl.eglGetCurrentDisplay(), None, None, None)
+        if _glfw_initialised:
+            import glfw
+
+            if glfw_previous is not None or not context:
+                glfw.make_context_current(glfw_previous)
+        pyopengl_platform.ensure()

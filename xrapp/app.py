@@ -17,6 +17,7 @@ from renderer.basic import BasicSceneRenderer, Box
 from renderer.context import GLContext
 from renderer.transforms import projection_from_fov, view_matrix
 
+from .capture import write_views
 from .settings import RunSettings
 from .xr.instance import NoRuntimeError, active_runtime_manifest, enable_core_validation, no_runtime_message
 from .xr.session import SessionLost, SystemUnavailable, XrClient
@@ -48,6 +49,7 @@ class App:
         self.report = RunReport()
         self.mock = None
         self.virtual_time = False
+        self._own_capture = None  # (frames, directory, reader) when the application captures for itself
 
     # -- choosing and preparing the runtime ----------------------------------------------------------------------
 
@@ -102,6 +104,8 @@ class App:
             graphics = "glx" if GLContext.display_available() else "egl"
         context = GLContext.create("glx" if graphics in ("glx", "xlib") else "egl")
         renderer = BasicSceneRenderer(self.boxes)
+        if kind != "mock" and s.capture_dir is not None:
+            self._prepare_own_capture(context)
         try:
             self._run_with_reconnect(context, renderer)
         finally:
@@ -110,6 +114,27 @@ class App:
         if self.mock is not None:
             self.report.captured = sorted(str(i) for i in self.mock.captures)
         return self.report
+
+    def _prepare_own_capture(self, context) -> None:
+        # A real runtime does not hand back what it composited: read our own images before releasing them.
+        from renderer.runtime_gl import RuntimeGL
+
+        s = self.settings
+        frames = s.capture_frames
+        if frames is None:
+            if s.frames is None:
+                raise ValueError("--capture needs --frames (the last frame is captured) or --capture-frames")
+            frames = {s.frames - 1}
+        self._own_capture = (frames, s.capture_dir, RuntimeGL(None, context.kind))
+
+    def _capture_own(self, client: XrClient, targets) -> None:
+        frames, directory, reader = self._own_capture
+        index = self.report.frames_submitted
+        if index not in frames:
+            return
+        images = [reader.read_image(t.color_texture, 2, t.layer, *t.rect, client.color.format) for t in targets]
+        write_views(index, images, directory)
+        self.report.captured.append(str(index))
 
     def _run_with_reconnect(self, context, renderer) -> None:
         attempt = 0
@@ -193,6 +218,8 @@ class App:
                         srgb=target.srgb,
                     )
                 rendered = True
+                if self._own_capture is not None:
+                    self._capture_own(client, targets)
             client.release_targets()
         client.end_frame(timing.display_time, rendered)
         self.report.frames_submitted += 1

@@ -15,10 +15,12 @@ os.environ.setdefault("EGL_PLATFORM", "surfaceless")
 
 @pytest.fixture(scope="session")
 def egl_context():
-    """An EGL surfaceless OpenGL 4.5 core context, alive for the whole session."""
-    from renderer.context import GLContext
+    """An EGL surfaceless OpenGL 4.5 core context, alive for the whole session (made without taking the place of
+    a context other tests made current)."""
+    from renderer.context import GLContext, current_context_kept
 
-    context = GLContext.create("egl")
+    with current_context_kept():
+        context = GLContext.create("egl")
     yield context
     context.destroy()
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from renderer.context import ContextError, GLContext, parse_gl_version
+from renderer.context import ContextError, GLContext, current_context_kept, parse_gl_version
+from renderer.pyopengl_platform import current_kind
 
 pytestmark = pytest.mark.gl
 
@@ -44,6 +45,17 @@ def test_destroy_twice_and_activated_puts_back_the_previous_context(gl, egl_cont
     assert not second.is_current()
     with pytest.raises(ContextError, match="destroyed"):
         second.make_current()
+    egl_context.make_current()
+
+
+def test_current_context_kept_restores_none_too(gl, egl_context):
+    egl_context.done_current()
+    assert current_kind() is None
+    with current_context_kept():
+        third = GLContext.create("egl")
+        assert third.is_current()
+    assert current_kind() is None and not third.is_current()
+    third.destroy()
     egl_context.make_current()
 
 

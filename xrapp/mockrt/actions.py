@@ -46,7 +46,6 @@ import ctypes
 import logging
 import math
 import re
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -59,7 +58,7 @@ from .dispatch import implements
 from .errors import XrError, require, require_type
 from .idioms import pose_is_valid, two_call, write_string
 from .instance import MockInstance, live_instance, runtime
-from .poses import HandState
+from .poses import HandState, Pose
 from .runtime import HapticRequest
 from .session import MockSession, get_session
 from .space import FULLY_TRACKED, MockSpace, check_time, get_space, locate, posef_to_pose, write_posef
@@ -176,6 +175,8 @@ class Profile:
 
 # Building blocks of the table: a control (identifier) and its components.
 def _button(identifier: str, component: str, name: str, touch: bool = False) -> dict[str, Source]:
+    """``input/<identifier>/click`` read from ``component``, and its ``/touch`` if the control senses the finger
+    (touched exactly while pressed: the simulated user does not rest a finger on a button)."""
     sources = {f"input/{identifier}/click": Source(Kind.BOOLEAN, component, name)}
     if touch:
         sources[f"input/{identifier}/touch"] = Source(Kind.BOOLEAN, component, f"{name} Touch")
@@ -183,6 +184,8 @@ def _button(identifier: str, component: str, name: str, touch: bool = False) -> 
 
 
 def _stick(identifier: str, name: str, idle: bool = False, click: bool = True, touch: bool = True) -> dict[str, Source]:
+    """A thumbstick or trackpad: the vector2 itself, its ``/x`` and ``/y``, and optionally ``/click`` and ``/touch``;
+    ``idle`` for one the simulated thumb is never on."""
     vector, x, y = (
         ("idle_vector2", "idle_float", "idle_float") if idle else ("thumbstick", "thumbstick_x", "thumbstick_y")
     )
@@ -427,13 +430,12 @@ class InstanceActions:
         return [s for s in self.action_sets if not s.destroyed]
 
 
-_PER_INSTANCE: weakref.WeakKeyDictionary[MockInstance, InstanceActions] = weakref.WeakKeyDictionary()
-
-
 def instance_actions(inst: MockInstance) -> InstanceActions:
-    found = _PER_INSTANCE.get(inst)
+    """The action system's state of ``inst``, kept on the instance itself so it lives and dies with it."""
+    found = getattr(inst, "action_system", None)
     if found is None:
-        found = _PER_INSTANCE[inst] = InstanceActions()
+        found = InstanceActions()
+        inst.action_system = found  # MockInstance declares no field for it (unlike MockSession.action_state)
     return found
 
 
@@ -1028,7 +1030,7 @@ def stop_haptic_feedback(session_handle, info_ptr):
 class ActionSpace(MockSpace):
     """A space that follows the pose a pose action is bound to (the controller's grip or aim)."""
 
-    def __init__(self, session: MockSession, action: MockAction, subaction_path: str | None, offset) -> None:
+    def __init__(self, session: MockSession, action: MockAction, subaction_path: str | None, offset: Pose) -> None:
         super().__init__(session, offset)
         self.action = action
         self.subaction_path = subaction_path

@@ -16,6 +16,7 @@ from collections import deque
 import numpy as np
 import xr
 
+from ..capture import write_views
 from .dispatch import implements
 from .errors import XrError, require, require_type
 from .idioms import chain, pose_is_valid
@@ -289,9 +290,7 @@ def _capture(session: MockSession, index: int, display_time: int, layers) -> Non
             capture.depth.append(_read(session, swapchain, layer, x, y, w, h))
     rt.captures[index] = capture
     if rt.config.capture_dir is not None:
-        from .capture import write_capture
-
-        write_capture(capture, rt.config.capture_dir)
+        write_views(index, capture.views, rt.config.capture_dir, capture.quads)
 
 
 def _read(session: MockSession, swapchain: MockSwapchain, layer: int, x: int, y: int, w: int, h: int) -> np.ndarray:
