@@ -432,11 +432,9 @@ class InstanceActions:
 
 def instance_actions(inst: MockInstance) -> InstanceActions:
     """The action system's state of ``inst``, kept on the instance itself so it lives and dies with it."""
-    found = getattr(inst, "action_system", None)
-    if found is None:
-        found = InstanceActions()
-        inst.action_system = found  # MockInstance declares no field for it (unlike MockSession.action_state)
-    return found
+    if inst.action_system is None:
+        inst.action_system = InstanceActions()
+    return inst.action_system
 
 
 @dataclass

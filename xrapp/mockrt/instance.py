@@ -50,6 +50,7 @@ class MockInstance:
         self.paths: dict[str, int] = {}
         self.path_strings: dict[int, str] = {}
         self.graphics_requirements_queried = False
+        self.action_system = None  # owned by the actions module
         self.lost = False
         self.handle = rt.handles.add(self)
 
