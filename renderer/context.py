@@ -105,6 +105,9 @@ class GLContext:
         extensions: the GL extension names.
         egl_display, egl_config, egl_context: EGLDisplay, EGLConfig, EGLContext (EGL only).
         egl_get_proc_address: the address of ``eglGetProcAddress`` (EGL only), for ``XrGraphicsBindingEGLMNDX``.
+        egl_display_source: how the EGL display was found: ``"eglGetDisplay"`` (the default display of the
+            platform ``EGL_PLATFORM`` names) or ``"eglGetPlatformDisplayEXT"`` (Mesa's surfaceless platform, asked
+            for explicitly when the default failed).
         x_display: the X ``Display*`` (GLX only).
         glx_context: the ``GLXContext`` (GLX only).
         glx_drawable: the ``GLXWindow`` the context draws to (GLX only).
@@ -125,6 +128,7 @@ class GLContext:
         self.egl_config = 0
         self.egl_context = 0
         self.egl_get_proc_address = 0
+        self.egl_display_source = ""
         self.x_display = 0
         self.glx_context = 0
         self.glx_drawable = 0
@@ -193,31 +197,8 @@ class GLContext:
         egl.eglCreateContext.argtypes = [vp, vp, vp, ctypes.POINTER(i32)]
         egl.eglQueryString.restype, egl.eglQueryString.argtypes = ctypes.c_char_p, [vp, i32]
 
-        tried = []
-        display = 0
-        major, minor = i32(), i32()
-        display = egl.eglGetDisplay(None) or 0  # EGL_DEFAULT_DISPLAY, on the platform EGL_PLATFORM names
-        if display and egl.eglInitialize(display, ctypes.byref(major), ctypes.byref(minor)):
-            tried.append(f"eglGetDisplay(EGL_DEFAULT_DISPLAY) with EGL_PLATFORM={os.environ['EGL_PLATFORM']}: ok")
-        else:
-            tried.append(
-                f"eglGetDisplay(EGL_DEFAULT_DISPLAY) with EGL_PLATFORM={os.environ['EGL_PLATFORM']}: {_egl_error()}"
-            )
-            display = 0
-            client_extensions = (egl.eglQueryString(None, EGL_EXTENSIONS) or b"").decode()
-            get_platform_display = get_proc_address_function("egl")(b"eglGetPlatformDisplayEXT")
-            if "EGL_MESA_platform_surfaceless" in client_extensions and get_platform_display:
-                get_platform_display = ctypes.CFUNCTYPE(vp, ctypes.c_uint, vp, ctypes.POINTER(i32))(
-                    get_platform_display
-                )
-                display = get_platform_display(EGL_PLATFORM_SURFACELESS_MESA, None, None) or 0
-                if display and egl.eglInitialize(display, ctypes.byref(major), ctypes.byref(minor)):
-                    tried.append("eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA): ok")
-                else:
-                    tried.append(f"eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA): {_egl_error()}")
-                    display = 0
-            else:
-                tried.append("eglGetPlatformDisplayEXT: EGL_MESA_platform_surfaceless is not offered")
+        tried: list[str] = []
+        display, self.egl_display_source = _egl_display(tried)
         if not display:
             raise ContextError(
                 "no EGL display: tried " + "; ".join(tried) + ". Install Mesa's EGL (libegl-mesa0), or use kind='glx' "
@@ -444,6 +425,35 @@ def _init_glfw() -> None:
         )
     _glfw_initialised = True
     atexit.register(glfw.terminate)
+
+
+def _egl_display(tried: list[str]) -> tuple[int, str]:
+    """An initialised EGLDisplay and how it was found (see ``GLContext.egl_display_source``); (0, "") if none.
+
+    Appends to ``tried`` one line per attempt, for the error message.
+    """
+    egl = libegl()
+    vp, i32 = ctypes.c_void_p, ctypes.c_int32
+    major, minor = i32(), i32()
+    platform = os.environ.get("EGL_PLATFORM")
+    display = egl.eglGetDisplay(None) or 0  # EGL_DEFAULT_DISPLAY, on the platform EGL_PLATFORM names
+    if display and egl.eglInitialize(display, ctypes.byref(major), ctypes.byref(minor)):
+        tried.append(f"eglGetDisplay(EGL_DEFAULT_DISPLAY) with EGL_PLATFORM={platform}: ok")
+        return display, "eglGetDisplay"
+    tried.append(f"eglGetDisplay(EGL_DEFAULT_DISPLAY) with EGL_PLATFORM={platform}: {_egl_error()}")
+
+    client_extensions = (egl.eglQueryString(None, EGL_EXTENSIONS) or b"").decode()
+    address = get_proc_address_function("egl")(b"eglGetPlatformDisplayEXT")
+    if "EGL_MESA_platform_surfaceless" not in client_extensions or not address:
+        tried.append("eglGetPlatformDisplayEXT: EGL_MESA_platform_surfaceless is not offered")
+        return 0, ""
+    get_platform_display = ctypes.CFUNCTYPE(vp, ctypes.c_uint, vp, ctypes.POINTER(i32))(address)
+    display = get_platform_display(EGL_PLATFORM_SURFACELESS_MESA, None, None) or 0
+    if display and egl.eglInitialize(display, ctypes.byref(major), ctypes.byref(minor)):
+        tried.append("eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA): ok")
+        return display, "eglGetPlatformDisplayEXT"
+    tried.append(f"eglGetPlatformDisplayEXT(EGL_PLATFORM_SURFACELESS_MESA): {_egl_error()}")
+    return 0, ""
 
 
 def _glx_fbconfig_of(x_display: int, glx_context: int) -> tuple[int, int]:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from renderer.context import ContextError, GLContext, current_context_kept, parse_gl_version
 from renderer.pyopengl_platform import current_kind
 
 pytestmark = pytest.mark.gl
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_egl_context_is_gl_45_core_on_llvmpipe(egl_context):
@@ -91,3 +98,17 @@ def test_parse_gl_version(text, version):
 def test_parse_gl_version_rejects_garbage():
     with pytest.raises(ValueError, match="unrecognised"):
         parse_gl_version("OpenGL ES 3.2")
+
+
+def test_egl_falls_back_to_the_surfaceless_platform_display():
+    # With EGL_PLATFORM=x11 and no X server the default display fails; Mesa's surfaceless one is asked for by name.
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "PYOPENGL_PLATFORM")}
+    env["EGL_PLATFORM"] = "x11"
+    probe = (
+        "from renderer.context import GLContext\nc = GLContext.create('egl')\nprint(c.egl_display_source, c.version)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "eglGetPlatformDisplayEXT (4, 5)"
