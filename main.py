@@ -95,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--real-time", action="store_true", help="mock runtime: pace frames on the wall clock, not a virtual clock"
     )
     run.add_argument(
+        "--mirror",
+        choices=("off", "both", "left", "right"),
+        default="off",
+        help="show the eyes in a desktop window for the person running the session (needs --graphics xlib)",
+    )
+    run.add_argument(
         "--validate", action="store_true", help="enable the Khronos core validation layer (reports on stdout)"
     )
     return parser
@@ -129,6 +135,7 @@ def command_run(args: argparse.Namespace) -> int:
         real_time=args.real_time,
         view_size=args.view_size,
         validation=args.validate,
+        mirror=args.mirror,
     )
     try:
         report = App(settings).run()

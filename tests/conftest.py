@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
 
 import pytest
 
@@ -35,3 +39,24 @@ def mock_runtime(gl_context):
     yield runtime
     if runtime.instance is not None:
         runtime.instance.destroy()  # a test that failed half-way must not leave an instance for the next one
+
+
+@pytest.fixture
+def xvfb():
+    """A private Xvfb server for the test; yields its DISPLAY value (skips if Xvfb is not installed)."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.skip("Xvfb is not installed (apt-get install xvfb); .ci/install installs it")
+    number = next(n for n in range(90, 190) if not Path(f"/tmp/.X{n}-lock").exists())
+    proc = subprocess.Popen(
+        [binary, f":{number}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):
+        if Path(f"/tmp/.X11-unix/X{number}").exists():
+            break
+        time.sleep(0.05)
+    yield f":{number}"
+    proc.terminate()
+    proc.wait(timeout=10)

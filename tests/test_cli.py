@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,36 +76,6 @@ def test_run_on_the_mock_writes_both_eyes(tmp_path):
     from PIL import Image
 
     assert Image.open(out / "frame_00009_left.png").size == (96, 80)
-
-
-def xvfb_display():
-    """Start Xvfb on a free display; yield the DISPLAY value (skip if Xvfb is not installed)."""
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        pytest.skip("Xvfb is not installed (apt-get install xvfb); .ci/install installs it")
-    for number in range(90, 140):
-        if not Path(f"/tmp/.X{number}-lock").exists():
-            break
-    proc = subprocess.Popen(
-        [binary, f":{number}", "-screen", "0", "640x480x24", "-nolisten", "tcp"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{number}").exists():
-            break
-        import time
-
-        time.sleep(0.05)
-    return proc, f":{number}"
-
-
-@pytest.fixture
-def xvfb():
-    proc, display = xvfb_display()
-    yield display
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.mark.xr

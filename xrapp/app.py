@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from renderer.basic import BasicSceneRenderer, Box
 from renderer.context import GLContext
+from renderer.mirror import MirrorWindow
 from renderer.transforms import projection_from_fov, view_matrix
 
 from .capture import write_views
@@ -50,6 +51,7 @@ class App:
         self.mock = None
         self.virtual_time = False
         self._own_capture = None  # (frames, directory, reader) when the application captures for itself
+        self.mirror: MirrorWindow | None = None
 
     # -- choosing and preparing the runtime ----------------------------------------------------------------------
 
@@ -102,7 +104,10 @@ class App:
         graphics = s.graphics
         if graphics == "auto":
             graphics = "glx" if GLContext.display_available() else "egl"
+        if s.mirror != "off" and graphics == "egl":
+            raise ValueError("--mirror needs a display and the Xlib graphics path (--graphics xlib)")
         context = GLContext.create("glx" if graphics in ("glx", "xlib") else "egl")
+        self.mirror = MirrorWindow(context, s.mirror) if s.mirror != "off" else None
         renderer = BasicSceneRenderer(self.boxes)
         if kind != "mock" and s.capture_dir is not None:
             self._prepare_own_capture(context)
@@ -110,6 +115,8 @@ class App:
             self._run_with_reconnect(context, renderer)
         finally:
             renderer.release()
+            if self.mirror is not None:
+                self.mirror.release()
             context.destroy()
         if self.mock is not None:
             self.report.captured = sorted(str(i) for i in self.mock.captures)
@@ -221,6 +228,12 @@ class App:
                 if self._own_capture is not None:
                     self._capture_own(client, targets)
             client.release_targets()
+            if rendered and self.mirror is not None:
+                # After the release: the headset's frame is on its way before the desktop gets its copy.
+                self.mirror.show(targets[0].color_texture, *targets[0].rect[2:])
+                self.mirror.present()
+                if self.mirror.should_close():
+                    client.request_exit()
         client.end_frame(timing.display_time, rendered)
         self.report.frames_submitted += 1
         self.report.frames_rendered += int(rendered)

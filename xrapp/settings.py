@@ -42,6 +42,10 @@ class RunSettings:
     view_size: tuple[int, int] | None = None
     """Recommended per-eye image size of the mock runtime, (width, height) pixels; None keeps its default."""
 
+    mirror: str = "off"
+    """Show the eyes in a desktop window for the person running the session: "off", "both", "left" or "right"
+    (needs a display: the Xlib graphics path)."""
+
     validation: bool = False
     """Enable the Khronos core validation API layer (shipped with pyopenxr) between the application and runtime."""
 
