@@ -77,7 +77,7 @@ FALLBACK_ORDER: tuple[str, ...] = (
     "Noto Sans Devanagari",
     "Noto Sans Mongolian",
     "Noto Sans Symbols",
-    "Noto Sans Symbols 2",
+    "Noto Sans Symbols2",
 )
 
 
@@ -169,7 +169,9 @@ def font_chain(script: str | None, language: str | None = None) -> tuple[FontFil
         if face not in chain:
             chain.append(face)
     if not chain:
-        raise FontNotFound(f"none of the Noto fonts ({', '.join(dict.fromkeys(families))}) is installed; {INSTALL_HINT}")
+        raise FontNotFound(
+            f"none of the Noto fonts ({', '.join(dict.fromkeys(families))}) is installed; {INSTALL_HINT}"
+        )
     return tuple(chain)
 
 

@@ -32,6 +32,8 @@ class Texture:
     pixels: np.ndarray
     srgb: bool = True
     name: str = ""
+    version: int = 0
+    """Bumped by whoever changes ``pixels`` in place (a glyph atlas gaining glyphs), so GPU copies are refreshed."""
     id: int = field(default_factory=lambda: next(_ids))
 
     def __post_init__(self) -> None:
