@@ -108,15 +108,21 @@ def create_texture_2d(gl: GLCalls, live: LiveObjects, pixels: np.ndarray, srgb: 
     name = int(names[0])
     levels = max(width, height).bit_length()
     gl.glTextureStorage2D(name, levels, gl.GL_SRGB8_ALPHA8 if srgb else gl.GL_RGBA8, width, height)
-    gl.glTextureSubImage2D(
-        name, 0, 0, 0, width, height, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, np.ascontiguousarray(pixels, np.uint8)
-    )
-    gl.glGenerateTextureMipmap(name)
+    update_texture_2d(gl, name, pixels)
     gl.glTextureParameteri(name, gl.GL_TEXTURE_MIN_FILTER, gl.GL_LINEAR_MIPMAP_LINEAR)
     gl.glTextureParameteri(name, gl.GL_TEXTURE_MAG_FILTER, gl.GL_LINEAR)
     gl.glTextureParameteri(name, gl.GL_TEXTURE_WRAP_S, gl.GL_REPEAT)  # glTF's default sampler
     gl.glTextureParameteri(name, gl.GL_TEXTURE_WRAP_T, gl.GL_REPEAT)
     return name
+
+
+def update_texture_2d(gl: GLCalls, name: int, pixels: np.ndarray) -> None:
+    """Upload ``pixels`` (h, w, 4) uint8 again into texture ``name`` of the same size, and rebuild its mipmaps."""
+    height, width = pixels.shape[:2]
+    gl.glTextureSubImage2D(
+        name, 0, 0, 0, width, height, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, np.ascontiguousarray(pixels, np.uint8)
+    )
+    gl.glGenerateTextureMipmap(name)
 
 
 def delete_textures(gl: GLCalls, live: LiveObjects, names: Iterable[int]) -> None:
@@ -265,6 +271,7 @@ class GPUResources:
         self.meshes: dict[int, MeshObjects] = {}
         self.materials: dict[int, MaterialObjects] = {}
         self.textures: dict[int, int] = {}
+        self.texture_versions: dict[int, int] = {}
 
     def mesh(self, mesh: Mesh) -> MeshObjects:
         """The GPU objects of ``mesh``, uploaded on first use (later changes to its arrays are not seen)."""
@@ -274,10 +281,20 @@ class GPUResources:
         return found
 
     def material(self, material: Material) -> MaterialObjects:
-        """The GPU objects of ``material`` and its textures, uploaded on first use."""
+        """The GPU objects of ``material`` and its textures, uploaded on first use; textures whose ``version``
+        changed since (a glyph atlas that gained glyphs) are uploaded again."""
         found = self.materials.get(material.id)
         if found is None:
             found = self.materials[material.id] = self._upload_material(material)
+        else:
+            for texture in (
+                material.base_color_texture,
+                material.metallic_roughness_texture,
+                material.emissive_texture,
+            ):
+                if texture is not None and self.texture_versions.get(texture.id) != texture.version:
+                    update_texture_2d(self.gl, self.textures[texture.id], texture.pixels)
+                    self.texture_versions[texture.id] = texture.version
         return found
 
     def make_vertex_array(self, vertex_buffer: int, index_buffer: int) -> int:
@@ -326,6 +343,7 @@ class GPUResources:
         found = self.textures.get(texture.id)
         if found is None:
             found = self.textures[texture.id] = create_texture_2d(self.gl, self.live, texture.pixels, texture.srgb)
+            self.texture_versions[texture.id] = texture.version
         return found
 
     def _upload_material(self, material: Material) -> MaterialObjects:
@@ -352,9 +370,14 @@ class GPUResources:
             found = self.materials.pop(material.id, None)
             if found is not None:
                 delete_buffers(self.gl, self.live, [found.uniform_buffer])
-            for texture in (material.base_color_texture, material.metallic_roughness_texture, material.emissive_texture):
+            for texture in (
+                material.base_color_texture,
+                material.metallic_roughness_texture,
+                material.emissive_texture,
+            ):
                 if texture is not None and texture.id in self.textures:
                     delete_textures(self.gl, self.live, [self.textures.pop(texture.id)])
+                    self.texture_versions.pop(texture.id, None)
 
     def release(self) -> None:
         """Delete every object made here."""
@@ -365,6 +388,7 @@ class GPUResources:
         self.meshes.clear()
         self.materials.clear()
         self.textures.clear()
+        self.texture_versions.clear()
 
     def _delete_mesh(self, found: MeshObjects) -> None:
         self.gl.glDeleteVertexArrays(1, np.array([found.vertex_array], np.uint32))

@@ -13,6 +13,13 @@ import pytest
 os.environ.setdefault("EGL_PLATFORM", "surfaceless")
 
 
+def pytest_addoption(parser):
+    """``--regenerate``: golden-image tests rewrite their PNGs (tests/renderer/golden/) instead of comparing."""
+    parser.addoption(
+        "--regenerate", action="store_true", default=False, help="rewrite golden images instead of comparing"
+    )
+
+
 @pytest.fixture(scope="session")
 def gl_context():
     """An EGL surfaceless OpenGL context (Mesa llvmpipe), current for the whole session."""

@@ -13,9 +13,13 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from renderer.basic import BasicSceneRenderer, Box
+import numpy as np
+
 from renderer.context import GLContext
 from renderer.mirror import MirrorWindow
+from renderer.scene import Scene
+from renderer.stereo import EyeCamera, StereoRenderer, StereoTarget
+from renderer.text import SubtitleFollower
 from renderer.transforms import projection_from_fov, view_matrix
 
 from .capture import write_views
@@ -37,21 +41,29 @@ class RunReport:
     reconnects: int = 0
     states: list[str] = field(default_factory=list)
     captured: list[str] = field(default_factory=list)
+    events: list = field(default_factory=list)  # interaction events, in order, when the App has an InteractionSystem
 
 
 class App:
     """Runs the scene on an OpenXR runtime until the runtime, the user or ``settings.frames`` ends it."""
 
-    def __init__(self, settings: RunSettings, boxes: list[Box] | None = None) -> None:
-        from .demo_scene import BOXES
+    def __init__(self, settings: RunSettings, scene: Scene | None = None, interactions=None) -> None:
+        """``scene``: what to show (default: the demo scene); a node called "subtitle" follows the gaze lazily.
+        ``interactions``: an ``interactions.system.InteractionSystem`` fed each frame's input (optional)."""
+        from .demo_scene import build
 
         self.settings = settings
-        self.boxes = boxes if boxes is not None else BOXES
+        self.scene = scene if scene is not None else build()
+        self.subtitle = next((node for node, _ in self.scene.root.walk() if node.name == "subtitle"), None)
+        self.subtitle_follower = SubtitleFollower()
+        self.gl_calls: list[int] = []  # GL calls of each rendered frame, for the benchmarks
         self.report = RunReport()
         self.mock = None
         self.virtual_time = False
         self._own_capture = None  # (frames, directory, reader) when the application captures for itself
         self.mirror: MirrorWindow | None = None
+        self.interactions = interactions
+        self.input_observers: list = []  # called with (InputFrame, FrameTiming) each frame: recorders, tests
 
     # -- choosing and preparing the runtime ----------------------------------------------------------------------
 
@@ -108,7 +120,7 @@ class App:
             raise ValueError("--mirror needs a display and the Xlib graphics path (--graphics xlib)")
         context = GLContext.create("glx" if graphics in ("glx", "xlib") else "egl")
         self.mirror = MirrorWindow(context, s.mirror) if s.mirror != "off" else None
-        renderer = BasicSceneRenderer(self.boxes)
+        renderer = StereoRenderer(context, mode=s.stereo, debug=s.gl_debug)
         if kind != "mock" and s.capture_dir is not None:
             self._prepare_own_capture(context)
         try:
@@ -212,18 +224,9 @@ class App:
         if timing.should_render:
             targets = client.acquire_targets()
             views = client.locate_views(timing.display_time)
+            self._update_input(client, timing)
             if views is not None:
-                for view, target in zip(views, targets, strict=True):
-                    renderer.draw_view(
-                        color_texture=target.color_texture,
-                        color_layer=target.layer,
-                        rect=target.rect,
-                        view=view_matrix(view.position, view.orientation),
-                        projection=projection_from_fov(*view.fov, client.near_m, client.far_m),
-                        depth_texture=target.depth_texture,
-                        depth_layer=target.layer if target.depth_texture is not None else None,
-                        srgb=target.srgb,
-                    )
+                self._draw(client, renderer, views, targets[0], timing)
                 rendered = True
                 if self._own_capture is not None:
                     self._capture_own(client, targets)
@@ -234,9 +237,47 @@ class App:
                 self.mirror.present()
                 if self.mirror.should_close():
                     client.request_exit()
+        else:
+            self._update_input(client, timing)
         client.end_frame(timing.display_time, rendered)
         self.report.frames_submitted += 1
         self.report.frames_rendered += int(rendered)
         if client.focused:
             # The scene's clock runs only while the user can interact; VISIBLE means paused.
             self.report.scene_time_s += timing.period / 1e9
+
+    def _draw(self, client: XrClient, renderer: StereoRenderer, views, target, timing) -> None:
+        """Both eyes of the scene into the frame's 2-layer colour (and depth) images."""
+        if self.subtitle is not None:
+            # Head-locked, lazily: the subtitle stays put for small head turns and glides after large ones.
+            head = (np.asarray(views[0].position) + np.asarray(views[1].position)) / 2
+            self.subtitle.transform = self.subtitle_follower.update(head, views[0].orientation, timing.period / 1e9)
+        eyes = [
+            EyeCamera(
+                view_matrix(view.position, view.orientation),
+                projection_from_fov(*view.fov, client.near_m, client.far_m),
+                np.asarray(view.position),
+            )
+            for view in views
+        ]
+        width, height = target.rect[2:]
+        renderer.render(
+            self.scene, eyes, StereoTarget(target.color_texture, target.depth_texture, width, height, target.srgb)
+        )
+        self.gl_calls.append(renderer.last_frame_gl_calls)
+
+    def _update_input(self, client: XrClient, timing) -> None:
+        """The user's input at this frame's display time (after the views are located, before drawing), to the
+        observers and the interaction system; its haptic pulses go back to the controllers."""
+        frame = client.input_frame(timing.display_time)
+        for observer in self.input_observers:
+            observer(frame, timing)
+        if self.interactions is None:
+            return
+        events = self.interactions.update(frame)
+        self.report.events.extend(events)
+        from interactions.events import HapticPulse
+
+        pulses = [e for e in events if isinstance(e, HapticPulse)]
+        if pulses:
+            client.apply_haptics(pulses)

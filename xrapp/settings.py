@@ -42,6 +42,13 @@ class RunSettings:
     view_size: tuple[int, int] | None = None
     """Recommended per-eye image size of the mock runtime, (width, height) pixels; None keeps its default."""
 
+    stereo: str = "auto"
+    """"single-pass" (both eyes in one pass, gl_Layer), "two-pass", or "auto" (single-pass where the driver offers
+    GL_ARB_shader_viewport_layer_array); the choice is logged."""
+
+    gl_debug: bool = False
+    """Check glGetError after every renderer GL call and name the failing call (slow: for debugging)."""
+
     mirror: str = "off"
     """Show the eyes in a desktop window for the person running the session: "off", "both", "left" or "right"
     (needs a display: the Xlib graphics path)."""

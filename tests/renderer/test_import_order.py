@@ -19,15 +19,23 @@ ROOT = Path(__file__).resolve().parents[2]
 
 DRAW = """
 import json
-from renderer.basic import BasicSceneRenderer, Box
+import numpy as np
+from renderer import primitives
+from renderer.scene import Material, Node, Scene
+from renderer.stereo import EyeCamera, StereoRenderer, StereoTarget
 from renderer.runtime_gl import RuntimeGL, GL_SRGB8_ALPHA8
 from renderer.transforms import projection_from_fov, view_matrix
 import OpenGL.platform
 runtime = RuntimeGL(context.egl_get_proc_address, "egl")
 (image,) = runtime.create_images(64, 64, 2, GL_SRGB8_ALPHA8, 1)
-renderer = BasicSceneRenderer([Box((0, 1.6, -2), (0.4, 0.4, 0.4), (0.9, 0.1, 0.1))])
-renderer.draw_view(image, 1, (0, 0, 64, 64), view_matrix((0, 1.6, 0), (0, 0, 0, 1)),
-                   projection_from_fov(-0.8, 0.8, 0.8, -0.8, 0.05, 100))
+box_at = np.identity(4)
+box_at[:3, 3] = (0, 1.6, -2)
+scene = Scene()
+scene.root.add(Node("box", box_at, primitives.box((0.4, 0.4, 0.4)), Material(base_color=(0.9, 0.1, 0.1, 1.0))))
+renderer = StereoRenderer(context)
+eye = EyeCamera(view_matrix((0, 1.6, 0), (0, 0, 0, 1)), projection_from_fov(-0.8, 0.8, 0.8, -0.8, 0.05, 100),
+                np.array([0.0, 1.6, 0.0]))
+renderer.render(scene, [eye, eye], StereoTarget(image, None, 64, 64, True))
 pixels = runtime.read_image(image, 2, 1, 0, 0, 64, 64, GL_SRGB8_ALPHA8)
 # PyOpenGL attributes glTexStorage2D to GL_ARB_texture_storage: the GLX platform, blind to an EGL context, would
 # find the extension missing (NullFunctionError). Any function through pyopengl_platform.gl() must resolve.
