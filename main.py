@@ -41,19 +41,8 @@ def _refresh(text: str) -> float:
     return hz
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="main.py",
-        description="Rehearse XR: guided medical rehearsals in an OpenXR headset, or headless on the mock runtime.",
-    )
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what the application and runtime do")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    run = commands.add_parser(
-        "run",
-        help="run the scene in a headset or on the mock runtime",
-        description="Run the scene on an OpenXR runtime: a headset's, or the built-in headless mock.",
-    )
+def _add_session_options(run: argparse.ArgumentParser) -> None:
+    """The options of every command that runs a session on a runtime (run, view)."""
     run.add_argument(
         "--runtime",
         choices=("auto", "openxr", "mock"),
@@ -103,10 +92,106 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--validate", action="store_true", help="enable the Khronos core validation layer (reports on stdout)"
     )
+    run.add_argument(
+        "--record-input",
+        type=Path,
+        metavar="FILE",
+        help="write the user's input (head and controller poses, buttons, per frame) to FILE as a timeline, on any "
+        "runtime (motion identifies people: record only with consent)",
+    )
+    run.add_argument(
+        "--replay-input",
+        type=Path,
+        metavar="FILE",
+        help="mock runtime: replay a recording made with --record-input (use the recording's --refresh-hz for "
+        "frame-exact replay)",
+    )
+    run.add_argument(
+        "--stereo",
+        choices=("auto", "single-pass", "two-pass"),
+        default="auto",
+        help="single-pass: both eyes in one pass (gl_Layer); two-pass: one pass per eye; auto (default): single-pass "
+        "where the driver offers GL_ARB_shader_viewport_layer_array (the choice is logged with -v)",
+    )
+    run.add_argument(
+        "--gl-debug", action="store_true", help="check glGetError after every renderer GL call and name a failing one"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="main.py",
+        description="Rehearse XR: guided medical rehearsals in an OpenXR headset, or headless on the mock runtime.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what the application and runtime do")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="run the scene in a headset or on the mock runtime",
+        description="Run the scene on an OpenXR runtime: a headset's, or the built-in headless mock.",
+    )
+    _add_session_options(run)
+
+    view = commands.add_parser(
+        "view",
+        help="look at a model file (.glb, .gltf, .obj, .stl) in the headset or on the mock runtime",
+        description="Put a model in front of the viewer at a comfortable size (scaled to fit, centred, standing on "
+        "the floor grid), so an author can inspect an asset in a headset, or capture it headless.",
+    )
+    view.add_argument("file", type=Path, metavar="FILE", help="the model: .glb, .gltf, .obj or .stl")
+    view.add_argument(
+        "--size", type=float, default=1.0, metavar="M", help="largest dimension of the model once fitted (default 1 m)"
+    )
+    _add_session_options(view)
+
+    desktop = commands.add_parser(
+        "desktop",
+        help="walk through the scene with keyboard and mouse, no headset (needs a display)",
+        description="The desktop simulator: the application on the mock runtime in real time, in a window; "
+        "W/A/S/D walk, Q/E turn, right-drag or Tab looks, the mouse aims the right controller, left click selects, "
+        "G grabs, M is the menu button, R recentres, Esc quits.",
+    )
+    desktop.add_argument(
+        "--eye", choices=("left", "right", "both"), default="left", help="which eye(s) the window shows"
+    )
+    desktop.add_argument("--frames", type=int, metavar="N", help="stop after N frames (default: until Esc)")
+    desktop.add_argument(
+        "--refresh-hz", type=_refresh, default=90.0, metavar="HZ", help="refresh rate of the simulated headset"
+    )
+    desktop.add_argument("--view-size", type=_size, metavar="WxH", help="per-eye image size in pixels")
+    desktop.add_argument(
+        "--record-input", type=Path, metavar="FILE", help="write what you did to FILE, to replay with run"
+    )
     return parser
 
 
-def command_run(args: argparse.Namespace) -> int:
+def _recorder(path: Path | None, note: str):
+    """An InputRecorder for ``--record-input`` (None without it)."""
+    if path is None:
+        return None
+    from xrapp.input_record import InputRecorder
+
+    return InputRecorder(path, note)
+
+
+def command_view(args: argparse.Namespace) -> int:
+    from renderer.loader import SceneLoadError, fit_for_viewing, load_scene
+
+    if not args.size > 0:
+        print(f"error: --size {args.size}: give the model's largest dimension in metres, e.g. 1.0", file=sys.stderr)
+        return 2
+    try:
+        # Far enough that the whole model, standing on the floor, is inside a headset's lower field of view.
+        scene = fit_for_viewing(load_scene(args.file), size_m=args.size, distance_m=1.0 + args.size)
+    except (SceneLoadError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return command_run(args, scene)
+
+
+def command_run(args: argparse.Namespace, scene=None) -> int:
+    """Run a session showing ``scene`` (default: the demo scene)."""
     from xrapp.app import App
     from xrapp.settings import RunSettings
     from xrapp.xr.instance import MissingExtensionError, NoRuntimeError
@@ -114,15 +199,24 @@ def command_run(args: argparse.Namespace) -> int:
     if args.frames is not None and args.frames < 1:
         print("error: --frames must be at least 1", file=sys.stderr)
         return 2
-    mock_only = {"--input-script": args.input_script, "--view-size": args.view_size, "--real-time": args.real_time}
+    mock_only = {
+        "--input-script": args.input_script,
+        "--replay-input": args.replay_input,
+        "--view-size": args.view_size,
+        "--real-time": args.real_time,
+    }
     if args.runtime == "openxr":
         for flag, value in mock_only.items():
             if value:
                 print(f"error: {flag} applies to the mock runtime only (--runtime mock)", file=sys.stderr)
                 return 2
-    if args.input_script is not None and not args.input_script.is_file():
-        print(f"error: --input-script {args.input_script}: no such file", file=sys.stderr)
+    if args.input_script is not None and args.replay_input is not None:
+        print("error: --input-script and --replay-input both drive the simulated user: give one", file=sys.stderr)
         return 2
+    for flag, path in (("--input-script", args.input_script), ("--replay-input", args.replay_input)):
+        if path is not None and not path.is_file():
+            print(f"error: {flag} {path}: no such file", file=sys.stderr)
+            return 2
     settings = RunSettings(
         runtime=args.runtime,
         fallback_to_mock=args.fallback_mock,
@@ -130,27 +224,63 @@ def command_run(args: argparse.Namespace) -> int:
         frames=args.frames,
         capture_dir=args.capture,
         capture_frames=args.capture_frames,
-        input_script=args.input_script,
+        # A recording is a timeline: replaying it is the mock playing that script.
+        input_script=args.input_script or args.replay_input,
         refresh_hz=args.refresh_hz,
         real_time=args.real_time,
         view_size=args.view_size,
         validation=args.validate,
         mirror=args.mirror,
+        stereo=args.stereo,
+        gl_debug=args.gl_debug,
     )
+    app = App(settings, scene=scene)
+    recorder = _recorder(args.record_input, f"recorded with: main.py run --refresh-hz {args.refresh_hz:g}")
+    if recorder is not None:
+        app.input_observers.append(recorder)
     try:
-        report = App(settings).run()
+        report = app.run()
     except (NoRuntimeError, MissingExtensionError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 3
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    finally:
+        if recorder is not None:
+            recorder.close()
     print(
         f"{report.runtime_name}: {report.frames_submitted} frames submitted ({report.frames_rendered} rendered), "
         f"{report.reconnects} reconnects"
     )
     if args.capture is not None:
         print(f"captures written to {args.capture}/")
+    if args.record_input is not None:
+        print(f"input recorded to {args.record_input}")
+    return 0
+
+
+def command_desktop(args: argparse.Namespace) -> int:
+    from xrapp.desktop import DesktopApp, DisplayUnavailable, check_display, desktop_settings
+
+    if args.frames is not None and args.frames < 1:
+        print("error: --frames must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        check_display()
+    except DisplayUnavailable as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    app = DesktopApp(desktop_settings(args.eye, args.refresh_hz, args.frames, args.view_size))
+    recorder = _recorder(args.record_input, f"recorded with: main.py desktop --refresh-hz {args.refresh_hz:g}")
+    if recorder is not None:
+        app.input_observers.append(recorder)
+    try:
+        report = app.run()
+    finally:
+        if recorder is not None:
+            recorder.close()
+    print(f"{report.runtime_name}: {report.frames_submitted} frames ({report.frames_rendered} shown)")
     return 0
 
 
@@ -161,6 +291,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if args.command == "run":
         return command_run(args)
+    if args.command == "view":
+        return command_view(args)
+    if args.command == "desktop":
+        return command_desktop(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -129,3 +129,43 @@ def test_the_core_validation_layer_does_report_a_bad_call(tmp_path):
     result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert "[VALID_ERROR" in result.stdout, result.stdout + result.stderr
     assert "refused: ValidationFailureError" in result.stdout
+
+
+ASSETS = ROOT.parent / "shared" / "test-assets"
+
+
+@pytest.mark.xr
+@pytest.mark.gl
+def test_view_puts_a_model_in_front_of_the_viewer(tmp_path):
+    out = tmp_path / "out"
+    result = main_py(
+        "view",
+        str(ASSETS / "Duck.glb"),
+        "--runtime",
+        "mock",
+        "--graphics",
+        "egl",
+        "--frames",
+        "3",
+        "--view-size",
+        "64x64",
+        "--capture",
+        str(out),
+        env={"EGL_PLATFORM": "surfaceless"},
+    )
+    assert result.returncode == 0, result.stderr
+    import numpy as np
+    from PIL import Image
+
+    left = np.asarray(Image.open(out / "frame_00002_left.png"))
+    yellow = (left[..., 0] > 150) & (left[..., 1] > 120) & (left[..., 2] < 80)
+    assert yellow.sum() > 20, "the duck is in view"
+
+
+def test_view_of_a_broken_file_says_what_is_wrong_and_exits_non_zero(tmp_path):
+    broken = tmp_path / "Duck.glb"
+    broken.write_bytes((ASSETS / "Duck.glb").read_bytes()[:300])
+    result = main_py("view", str(broken), "--runtime", "mock", "--frames", "1")
+    assert result.returncode == 2
+    assert str(broken) in result.stderr and "error:" in result.stderr
+    assert "Traceback" not in result.stderr
