@@ -15,6 +15,7 @@ import os
 from pathlib import Path
 
 from .config import SIMPLE_CONTROLLER, MockConfig
+from .live import LivePoseSource
 from .poses import DeviceSample, HandState, Pose, PoseSource, StaticPoseSource
 from .runtime import Capture, FrameTiming, HapticRequest, MockRuntime, write_manifest
 
@@ -25,6 +26,7 @@ __all__ = [
     "FrameTiming",
     "HandState",
     "HapticRequest",
+    "LivePoseSource",
     "MockConfig",
     "MockRuntime",
     "MockRuntimeUnavailable",

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 import xr
 
+from interactions.input import InputFrame
+
+from .actions import ControllerInput
 from .binding import graphics_binding
 from .instance import DEPTH, Instance, create_instance
 from .swapchains import Swapchain, choose_color_format, choose_depth_format
@@ -81,6 +84,7 @@ class XrClient:
         self.recentred = False  # set when the play space changed; the loop may clear it
         self.profile_changed = False
         self.states_seen: list[str] = []
+        self.input: ControllerInput | None = None  # the action set, attached before the session begins
 
     # -- creation ------------------------------------------------------------------------------------------------
 
@@ -111,6 +115,8 @@ class XrClient:
         )
         self._create_play_space()
         self._create_swapchains()
+        # Attached here, before READY → xrBeginSession: the spec freezes bindings at attach, once per session.
+        self.input = ControllerInput(inst, self.session, self.instance.extensions)
 
     def _check_gl_version(self, requirements) -> None:
         have = self.context.version
@@ -175,7 +181,14 @@ class XrClient:
                 self._create_play_space()
                 self.recentred = True
             elif kind == xr.StructureType.EVENT_DATA_INTERACTION_PROFILE_CHANGED:
+                # The user picked up other controllers (or put them down): ask which profile is bound now.
                 self.profile_changed = True
+                if self.input is not None:
+                    try:
+                        self.input.refresh_profile()
+                    except _LOST_ERRORS:
+                        self.lost = True
+                        return
             elif kind == xr.StructureType.EVENT_DATA_EVENTS_LOST:
                 log.warning("the runtime dropped events")
 
@@ -267,6 +280,22 @@ class XrClient:
             for v in views
         ]
 
+    def input_frame(self, display_time: int) -> InputFrame:
+        """The user's input at ``display_time`` (call after locate_views): xrSyncActions, action states, the head
+        and the controllers' aim and grip poses in the play space."""
+        try:
+            return self.input.frame(display_time, self.play_space)
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
+
+    def apply_haptics(self, pulses) -> int:
+        """Play haptic pulses (each with ``hand``, ``amplitude``, ``duration_s``, ``frequency_hz``); returns how
+        many the runtime took (none while not focused)."""
+        try:
+            return self.input.apply_haptics(pulses)
+        except _LOST_ERRORS as error:
+            raise self._lost(error) from error
+
     def acquire_targets(self) -> list[RenderTarget]:
         """Acquire this frame's images; one RenderTarget per eye."""
         try:
@@ -326,6 +355,9 @@ class XrClient:
             if swapchain is not None:
                 _quietly(swapchain.destroy)
         self.color = self.depth = None
+        if self.input is not None:
+            self.input.destroy()
+            self.input = None
         if self.play_space is not None:
             _quietly(xr.destroy_space, self.play_space)
             self.play_space = None
