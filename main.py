@@ -234,7 +234,14 @@ def command_run(args: argparse.Namespace, scene=None) -> int:
         stereo=args.stereo,
         gl_debug=args.gl_debug,
     )
-    app = App(settings, scene=scene)
+    interactions = None
+    if scene is None:
+        # The demo scene with its interactions: hover glows, the dwell ring, grab and place, snap turns.
+        from xrapp.demo_scene import build_interactive
+
+        interactions = build_interactive()
+        scene = interactions.scene
+    app = App(settings, scene=scene, interactions=interactions)
     recorder = _recorder(args.record_input, f"recorded with: main.py run --refresh-hz {args.refresh_hz:g}")
     if recorder is not None:
         app.input_observers.append(recorder)

@@ -9,6 +9,7 @@ on where it was.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from dataclasses import dataclass, field
@@ -28,6 +29,44 @@ from .xr.instance import NoRuntimeError, active_runtime_manifest, enable_core_va
 from .xr.session import SessionLost, SystemUnavailable, XrClient
 
 log = logging.getLogger("xrapp")
+
+#: The phases of a frame :class:`FramePhases` records, in order (each from the end of the one before).
+PHASES = ("wait_begin", "locate", "update", "render", "end")
+
+
+class FramePhases:
+    """Where each frame's time went: per frame, ``perf_counter_ns`` at the start of ``xrWaitFrame`` and at the end of
+    each of :data:`PHASES` (wait → begin; acquire images and locate views; input and interactions; drawing and
+    releasing the images; ``xrEndFrame``), into a preallocated ring of ``capacity`` frames: recording allocates
+    nothing per frame. The benchmarks (``bench/``) read :meth:`durations_ns`.
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self.capacity = max(1, capacity)
+        self.stamps = np.zeros((self.capacity, len(PHASES) + 1), np.int64)
+        self.count = 0  # frames recorded since the start, including those the ring has dropped
+        self._row = self.stamps[0]
+
+    def start(self) -> None:
+        """Call just before ``xrWaitFrame``."""
+        self._row = self.stamps[self.count % self.capacity]
+        self._row[:] = time.perf_counter_ns()
+
+    def mark(self, phase: int) -> None:
+        """Phase number ``phase`` (index into :data:`PHASES`) ended now (and any skipped ones with it)."""
+        self._row[phase + 1 :] = time.perf_counter_ns()
+
+    def finish(self) -> None:
+        """The frame was submitted: keep its row."""
+        self.count += 1
+
+    def durations_ns(self) -> np.ndarray:
+        """``(frames, len(PHASES)) int64``: each kept frame's phase durations, nanoseconds, oldest first."""
+        kept = min(self.count, self.capacity)
+        rows = self.stamps
+        if self.count > self.capacity:
+            rows = np.roll(rows, -(self.count % self.capacity), axis=0)
+        return np.diff(rows[:kept], axis=1)
 
 
 @dataclass
@@ -49,7 +88,9 @@ class App:
 
     def __init__(self, settings: RunSettings, scene: Scene | None = None, interactions=None) -> None:
         """``scene``: what to show (default: the demo scene); a node called "subtitle" follows the gaze lazily.
-        ``interactions``: an ``interactions.system.InteractionSystem`` fed each frame's input (optional)."""
+        ``interactions``: an ``interactions.system.InteractionSystem`` fed each frame's input (optional), or an
+        ``xrapp.scene_interactions.SceneInteractions`` (which also shows hovers, the dwell ring, the vignette and
+        the pause in the scene; see ``demo_scene.build_interactive``)."""
         from .demo_scene import build
 
         self.settings = settings
@@ -57,6 +98,8 @@ class App:
         self.subtitle = next((node for node, _ in self.scene.root.walk() if node.name == "subtitle"), None)
         self.subtitle_follower = SubtitleFollower()
         self.gl_calls: list[int] = []  # GL calls of each rendered frame, for the benchmarks
+        self.frame_phases = FramePhases()  # per-frame phase times, for the benchmarks (replace to keep more)
+        self.renderer: StereoRenderer | None = None  # the run's renderer, once run() made it
         self.report = RunReport()
         self.mock = None
         self.virtual_time = False
@@ -121,6 +164,7 @@ class App:
         context = GLContext.create("glx" if graphics in ("glx", "xlib") else "egl")
         self.mirror = MirrorWindow(context, s.mirror) if s.mirror != "off" else None
         renderer = StereoRenderer(context, mode=s.stereo, debug=s.gl_debug)
+        self.renderer = renderer  # for the benchmarks: live_objects() during and after the run
         if kind != "mock" and s.capture_dir is not None:
             self._prepare_own_capture(context)
         try:
@@ -171,11 +215,14 @@ class App:
                 continue
             attempt = 0
             self.report.runtime_name = client.instance.runtime_name
+            _freeze_collector()  # loaded: the scene is built and the session made
             try:
                 outcome = self._run_session(client, renderer)
             finally:
                 self.report.states.extend(client.states_seen)
                 client.destroy()
+                gc.unfreeze()  # between sessions: a safe point to collect what the old session left
+                gc.collect()
             if outcome == "exit":
                 return
             self.report.reconnects += 1
@@ -217,17 +264,25 @@ class App:
                 return "lost"
 
     def _frame(self, client: XrClient, renderer) -> None:
+        phases = self.frame_phases
+        phases.start()
         timing = client.wait_frame()
         if timing is None or not client.begin_frame():
             return
+        phases.mark(0)
         rendered = False
         if timing.should_render:
             targets = client.acquire_targets()
             views = client.locate_views(timing.display_time)
+            phases.mark(1)
             self._update_input(client, timing)
+            phases.mark(2)
             if views is not None:
+                first = not self.report.frames_rendered
                 self._draw(client, renderer, views, targets[0], timing)
                 rendered = True
+                if first:
+                    _freeze_collector()  # the renderer made the scene's GPU objects on this first frame
                 if self._own_capture is not None:
                     self._capture_own(client, targets)
             client.release_targets()
@@ -238,8 +293,12 @@ class App:
                 if self.mirror.should_close():
                     client.request_exit()
         else:
+            phases.mark(1)
             self._update_input(client, timing)
+        phases.mark(3)
         client.end_frame(timing.display_time, rendered)
+        phases.mark(4)
+        phases.finish()
         self.report.frames_submitted += 1
         self.report.frames_rendered += int(rendered)
         if client.focused:
@@ -248,15 +307,27 @@ class App:
 
     def _draw(self, client: XrClient, renderer: StereoRenderer, views, target, timing) -> None:
         """Both eyes of the scene into the frame's 2-layer colour (and depth) images."""
+        # The views are located in the play space; the scene is in the world. They differ once the user snap
+        # turns, teleports, recentres or sits: then the eyes are seen through the interaction system's
+        # world_from_play (eye_world = world_from_play @ eye_in_play), so the world turns, not the user's nose.
+        state = getattr(self.interactions, "state", None)
+        world_from_play = state.world_from_play if state is not None else None
+        play_from_world = np.linalg.inv(world_from_play) if world_from_play is not None else None
         if self.subtitle is not None:
             # Head-locked, lazily: the subtitle stays put for small head turns and glides after large ones.
             head = (np.asarray(views[0].position) + np.asarray(views[1].position)) / 2
             self.subtitle.transform = self.subtitle_follower.update(head, views[0].orientation, timing.period / 1e9)
+            if world_from_play is not None:
+                self.subtitle.transform = world_from_play @ self.subtitle.transform
         eyes = [
             EyeCamera(
-                view_matrix(view.position, view.orientation),
+                view_matrix(view.position, view.orientation)
+                if play_from_world is None
+                else view_matrix(view.position, view.orientation) @ play_from_world,
                 projection_from_fov(*view.fov, client.near_m, client.far_m),
-                np.asarray(view.position),
+                np.asarray(view.position)
+                if world_from_play is None
+                else world_from_play[:3, :3] @ np.asarray(view.position) + world_from_play[:3, 3],
             )
             for view in views
         ]
@@ -281,3 +352,10 @@ class App:
         pulses = [e for e in events if isinstance(e, HapticPulse)]
         if pulses:
             client.apply_haptics(pulses)
+
+
+def _freeze_collector() -> None:
+    """Collect once, then move every object alive now out of the collector's sight (gc.freeze): what was loaded
+    (scene, session, GPU bookkeeping) is never scanned again, so collections in the frame loop stay short."""
+    gc.collect()
+    gc.freeze()

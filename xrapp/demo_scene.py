@@ -44,3 +44,54 @@ def build() -> Scene:
     subtitle = text_node(layout_text(SUBTITLE, 0.045, align="center", color=(1.0, 0.95, 0.8, 1.0)), name="subtitle")
     root.add(subtitle)
     return scene
+
+
+CONTINUE = "계속 · Continue"
+CALL = "호출 · Call"
+RESUME = "계속하기 · Resume"
+
+
+def build_interactive(settings=None):
+    """The demo scene made interactive: :func:`build` plus a Continue button, a call button (with the pause panel
+    and its resume button), a watch on a side table and a locker shelf that accepts it.
+
+    Returns an :class:`xrapp.scene_interactions.SceneInteractions`: its ``scene`` is what to draw and it is also
+    what the App feeds each frame's input (``App(settings, scene=si.scene, interactions=si)``). ``settings``: the
+    ``InteractionSettings`` (defaults if None). Everything is at or just below eye level and within reach of a
+    seated patient: nothing to fetch from the floor.
+    """
+    from .scene_interactions import PAUSED_PANEL, Role, from_scene, paused_panel
+
+    scene = build()
+    root = scene.root
+    button = text_panel(CONTINUE, width_m=0.5, text_height_m=0.05, align="center", name="continue_button",
+                        background=(0.10, 0.22, 0.40, 1.0))  # fmt: skip
+    button.transform = _at(0.45, 1.3, -1.5, yaw_deg=-15.0)  # to the right of the red box, facing the user
+    root.add(button)
+    call = text_panel(CALL, width_m=0.34, text_height_m=0.05, align="center", name="call_button",
+                      background=(0.60, 0.08, 0.08, 1.0))  # fmt: skip
+    call.transform = _at(0.75, 1.05, -0.95, yaw_deg=-35.0)  # low on the right: always there, never in the way
+    root.add(call)
+    pause = root.add(paused_panel(PAUSED_PANEL))
+    pause.visible = False  # shown (and placed in front of the user) by SceneInteractions while paused
+    resume = text_panel(RESUME, width_m=0.5, text_height_m=0.05, align="center", name="resume_button",
+                        background=(0.08, 0.40, 0.18, 1.0))  # fmt: skip
+    resume.transform = _at(0.0, -0.2, 0.01)
+    pause.add(resume)
+
+    wood = Material("table", base_color=(0.45, 0.32, 0.22, 1.0), roughness=0.7)
+    root.add(Node("side_table", _at(0.35, 0.93, -0.55), primitives.box((0.3, 0.04, 0.3), "side_table"), wood))
+    gold = Material("watch", base_color=(0.95, 0.80, 0.15, 1.0), roughness=0.35)
+    root.add(Node("watch", _at(0.35, 0.97, -0.55), primitives.box((0.1, 0.04, 0.08), "watch"), gold))
+    grey = Material("locker", base_color=(0.55, 0.58, 0.62, 1.0), roughness=0.6)
+    root.add(Node("locker", _at(-0.4, 0.935, -0.55), primitives.box((0.4, 0.03, 0.3), "locker"), grey))
+
+    roles = {
+        "continue_button": "button",
+        "call_button": "call_button",
+        "resume_button": "resume_button",
+        "watch": "grabbable",
+        # The watch's centre rests 2 cm above the shelf's top: it lies on it.
+        "locker": Role("zone", accepts=frozenset({"watch"}), offset=(0.0, 0.02, 0.0)),
+    }
+    return from_scene(scene, roles, settings)

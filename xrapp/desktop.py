@@ -193,11 +193,18 @@ class GlfwInput:
 class DesktopApp(App):
     """The application on the mock runtime, its simulated user steered from the mirror window.
 
+    Without ``scene`` and ``interactions`` it shows the interactive demo (``demo_scene.build_interactive``).
     ``input_device`` replaces the window's keyboard and mouse (a test feeds synthetic snapshots); it is called with
     the window once and must return an object with ``snapshot() -> DesktopInput`` (and optionally ``capture(on)``).
     """
 
     def __init__(self, settings: RunSettings, source: LivePoseSource | None = None, input_device=None, **kwargs):
+        if kwargs.get("scene") is None and kwargs.get("interactions") is None:
+            # By default the interactive demo: the mouse hovers (glow), clicks and grabs (G) as a controller would.
+            from .demo_scene import build_interactive
+
+            interactions = build_interactive()
+            kwargs.update(scene=interactions.scene, interactions=interactions)
         super().__init__(settings, **kwargs)
         self.source = source or LivePoseSource()
         self._input_device_factory = input_device or GlfwInput
