@@ -204,6 +204,17 @@ class ProgressIndicator:
         """The gettext key and its arguments."""
         return "progress.step", {"step": self.step, "count": self.count}
 
+    def advance(self, wrap: bool = False) -> bool:
+        """Go to the next step; at the last one stay there (``wrap`` False) or start again at step 1. True if the
+        step changed."""
+        if self.step < self.count:
+            self.step += 1
+            return True
+        if wrap and self.count > 1:
+            self.step = 1
+            return True
+        return False
+
 
 @dataclass(eq=False)
 class CallButton:

@@ -171,7 +171,8 @@ def test_the_demo_scene_without_interactions_still_builds_and_with_them_has_its_
     assert plain.find("red_box").transform[:3, 3] == pytest.approx((0.0, 1.6, -2.0))
     bridge = build_interactive()
     names = {i.name for i in bridge.system.interactables}
-    assert names == {"continue_button", "call_button", "resume_button", "watch"}
+    languages = {f"language/{code}" for code in ("ko", "en", "vi", "zh")}  # the language selector's buttons
+    assert names == {"continue_button", "call_button", "resume_button", "watch"} | languages
     assert [z.name for z in bridge.system.zones] == ["locker"]
     assert bridge.scene.find("red_box").transform[:3, 3] == pytest.approx((0.0, 1.6, -2.0))
     # The resume button sits on the hidden pause panel: out of the system's list until paused.
@@ -181,3 +182,82 @@ def test_the_demo_scene_without_interactions_still_builds_and_with_them_has_its_
     bridge.update(frame(DT, right=controller()))
     bridge.update(frame(2 * DT, right=controller()))
     assert "resume_button" in {i.name for i in bridge.system.interactables}
+
+
+def click(bridge, name: str, t: float) -> tuple[float, list]:
+    """Point the right controller at node ``name`` and pull the trigger (press, then release): a mouse click in the
+    desktop simulator. The time after, and the events."""
+    target = tuple(next(w for n, w in bridge.scene.root.walk() if n.name == name)[:3, 3])
+    events = []
+    for pressed in (False, True, False):
+        events += bridge.update(frame(t, right=controller(target=target, select=pressed)))
+        t += DT
+    return t, events
+
+
+def test_choosing_a_language_relayouts_the_welcome_panel_once_and_marks_its_button():
+    from xrapp.demo_scene import WELCOMES, build_interactive
+
+    bridge = build_interactive()
+    scene = bridge.scene
+    text = scene.find("welcome_panel/text")
+    panel_at = scene.find("welcome_panel").transform.copy()
+    english_mesh, english_glyphs = text.mesh, len(text.mesh.positions)
+    english, vietnamese = scene.find("language/en"), scene.find("language/vi")
+    assert english.material is bridge.languages.chosen and vietnamese.material is not bridge.languages.chosen
+
+    t, events = click(bridge, "language/vi", 0.0)
+    assert [e.target for e in events if isinstance(e, Select)] == ["language/vi"]
+    assert bridge.languages.selector.selected == "vi"
+    assert text.mesh is not english_mesh and len(text.mesh.positions) != english_glyphs
+    assert vietnamese.material is bridge.languages.chosen and english.material is not bridge.languages.chosen
+    assert scene.find("welcome_panel").transform == pytest.approx(panel_at)  # the panel did not move
+    # Not laid out again while nothing changes (the same mesh object frame after frame).
+    vi_mesh = text.mesh
+    for k in range(5):
+        bridge.update(frame(t + k * DT, right=controller(target=(3.0, 1.6, -1.5))))
+    assert text.mesh is vi_mesh
+
+    # Korean alone for 한국어, and back to English: the first layout again (kept, not remade).
+    t, _ = click(bridge, "language/ko", t + 10 * DT)
+    assert bridge.languages.selector.selected == "ko" and text.mesh is not vi_mesh
+    t, _ = click(bridge, "language/en", t + 10 * DT)
+    assert text.mesh is english_mesh and english.material is bridge.languages.chosen
+    assert set(WELCOMES) == set(bridge.languages.selector.codes)
+
+
+def test_the_korean_line_stays_with_every_language():
+    from xrapp.demo_scene import WELCOME, WELCOME_KO, WELCOMES, welcome_text
+
+    assert welcome_text("en") == WELCOME
+    for code, line in WELCOMES.items():
+        lines = welcome_text(code).split("\n")
+        assert lines[0] == WELCOME_KO and lines[-1] == line
+
+
+def test_continue_advances_the_progress_label_and_bar_and_stops_at_the_last_step():
+    from xrapp.demo_scene import STEPS, build_interactive
+
+    bridge = build_interactive()
+    scene = bridge.scene
+    fill, label = scene.find("progress_bar/fill"), scene.find("progress_label/text")
+    assert bridge.progress.progress.step == 1 and fill.transform[0, 0] == pytest.approx(0.6 / STEPS)
+    meshes, widths, t = [label.mesh], [fill.transform[0, 0]], 0.0
+    for _ in range(STEPS + 1):  # one more press than there are steps
+        t, _ = click(bridge, "continue_button", t + 10 * DT)
+        meshes.append(label.mesh)
+        widths.append(fill.transform[0, 0])
+    assert bridge.progress.progress.step == STEPS
+    assert widths == pytest.approx([0.15, 0.3, 0.45, 0.6, 0.6, 0.6])
+    assert len({id(m) for m in meshes}) == STEPS and meshes[-1] is meshes[-2]
+    # The fill stays flush with the bar's left edge.
+    assert fill.transform[0, 3] - widths[-1] / 2 == pytest.approx(-0.3)
+
+
+def test_progress_indicator_advances_and_optionally_wraps():
+    from interactions.ui import ProgressIndicator
+
+    p = ProgressIndicator(1, 2)
+    assert p.advance() and p.step == 2
+    assert not p.advance() and p.step == 2
+    assert p.advance(wrap=True) and p.step == 1

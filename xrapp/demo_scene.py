@@ -13,7 +13,15 @@ from renderer import primitives
 from renderer.scene import Material, Node, Scene
 from renderer.text import layout_text, text_node, text_panel
 
-WELCOME = "안녕하세요! MRI 검사를 함께 연습해요.\nHello! Let's practise your MRI scan together."
+WELCOME_KO = "안녕하세요! MRI 검사를 함께 연습해요."
+WELCOMES = {
+    "ko": WELCOME_KO,
+    "en": "Hello! Let's practise your MRI scan together.",
+    "vi": "Xin chào! Hãy cùng tập chụp MRI nhé.",
+    "zh": "您好！我们一起练习MRI检查吧。",
+}
+"""The welcome in each language of the selector; the panel always shows the Korean line, then the chosen one."""
+WELCOME = f"{WELCOME_KO}\n{WELCOMES['en']}"
 SUBTITLE = "천천히 숨을 쉬세요 · Breathe slowly"
 
 
@@ -49,11 +57,84 @@ def build() -> Scene:
 CONTINUE = "계속 · Continue"
 CALL = "호출 · Call"
 RESUME = "계속하기 · Resume"
+LANGUAGES = {"ko": "한국어", "en": "English", "vi": "Tiếng Việt", "zh": "中文"}
+"""Language code → the selector button's label, each in its own language."""
+FIRST_LANGUAGE = "en"  # the welcome panel as build() makes it: Korean and English
+STEPS = 4
+
+
+def welcome_text(code: str) -> str:
+    """The welcome panel's text for ``code``: Korean, plus the chosen language's line unless that is Korean."""
+    return WELCOME_KO if code == "ko" else f"{WELCOME_KO}\n{WELCOMES[code]}"
+
+
+def progress_text(step: int, count: int) -> str:
+    return f"단계 {step} / {count} · Step {step} of {count}"
+
+
+def _unlit(name: str, rgb: tuple[float, float, float]) -> Material:
+    return Material(name, base_color=(*rgb, 1.0), unlit=True)
+
+
+def _welcome_panel(code: str, height_m: float | None = None):
+    return text_panel(welcome_text(code), width_m=1.0, height_m=height_m, text_height_m=0.05, align="center",
+                      name="welcome_panel")  # fmt: skip
+
+
+def _add_language_and_progress(scene: Scene):
+    """The language selector and the progress indicator under the welcome panel (as its children, so they face the
+    user as it does; the panel itself stays where build() put it). Returns (LanguageView, ProgressView)."""
+    from interactions.ui import LanguageSelector, ProgressIndicator
+
+    from .scene_interactions import LanguageView, ProgressView, retext
+
+    welcome = scene.find("welcome_panel")
+    # One height for every language (the tallest), so a change of language moves nothing below the panel.
+    height = max(float(np.ptp(_welcome_panel(code).mesh.bounds(), axis=0)[1]) for code in WELCOMES)
+    cache = {FIRST_LANGUAGE: _welcome_panel(FIRST_LANGUAGE, height)}
+    retext(welcome, cache[FIRST_LANGUAGE])
+
+    def relayout(code: str) -> None:  # once per change of language; kept, so switching back makes no new meshes
+        if code not in cache:
+            cache[code] = _welcome_panel(code, height)
+        retext(welcome, cache[code])
+
+    selector = LanguageSelector("language", tuple(LANGUAGES), FIRST_LANGUAGE, spacing_m=0.245)
+    button_h, y = 0.09, -height / 2 - 0.02
+    nodes = {}
+    for button, code in zip(selector.buttons, selector.codes, strict=True):
+        node = text_panel(LANGUAGES[code], width_m=0.235, height_m=button_h, text_height_m=0.035, align="center",
+                          padding_m=0.02, background=(0.10, 0.22, 0.40, 1.0), name=button.name)  # fmt: skip
+        node.transform = button.transform.copy()  # the selector's row, laid out on the panel's plane
+        node.transform[1, 3] = y - button_h / 2
+        nodes[button.name] = welcome.add(node)
+    languages = LanguageView(selector, nodes, _unlit("language/chosen", (0.08, 0.40, 0.18)), relayout)
+
+    y -= button_h + 0.03
+    label_h, bar_w, bar_h = 0.08, 0.6, 0.025
+
+    def label(step: int, count: int):
+        return text_panel(progress_text(step, count), width_m=bar_w, height_m=label_h, text_height_m=0.04,
+                          align="center", padding_m=0.015, name="progress_label")  # fmt: skip
+
+    progress = ProgressIndicator(1, STEPS)
+    label_node = welcome.add(label(1, STEPS))
+    label_node.transform = _at(0.0, y - label_h / 2, 0.0)
+    grey = _unlit("progress_bar", (0.2, 0.2, 0.24))
+    bar_at = _at(0.0, y - label_h - 0.005 - bar_h / 2, 0.0)
+    bar = welcome.add(Node("progress_bar", bar_at, primitives.quad(bar_w, bar_h, "progress_bar"), grey))
+    fill = bar.add(Node("progress_bar/fill", _at(0.0, 0.0, 0.001), primitives.quad(1.0, bar_h, "progress_fill"),
+                        _unlit("progress_fill", (0.25, 0.75, 0.35))))  # fmt: skip
+    steps = ProgressView(progress, label_node, fill, bar_w, label, advance_on="continue_button", wrap=False)
+    return languages, steps
 
 
 def build_interactive(settings=None):
     """The demo scene made interactive: :func:`build` plus a Continue button, a call button (with the pause panel
-    and its resume button), a watch on a side table and a locker shelf that accepts it.
+    and its resume button), a watch on a side table and a locker shelf that accepts it; under the welcome panel a
+    language selector (one "button" per language of :data:`LANGUAGES`, named ``"language/<code>"``: pressing one
+    shows the welcome in Korean and that language and marks the button green) and the progress indicator
+    ("단계 1 / 4 · Step 1 of 4" and a bar): Continue advances it, and it stops at the last step (no wrap).
 
     Returns an :class:`xrapp.scene_interactions.SceneInteractions`: its ``scene`` is what to draw and it is also
     what the App feeds each frame's input (``App(settings, scene=si.scene, interactions=si)``). ``settings``: the
@@ -64,9 +145,11 @@ def build_interactive(settings=None):
 
     scene = build()
     root = scene.root
+    languages, steps = _add_language_and_progress(scene)
     button = text_panel(CONTINUE, width_m=0.5, text_height_m=0.05, align="center", name="continue_button",
                         background=(0.10, 0.22, 0.40, 1.0))  # fmt: skip
-    button.transform = _at(0.45, 1.3, -1.5, yaw_deg=-15.0)  # to the right of the red box, facing the user
+    # Right of the red box and clear of the subtitle, which floats about 12° below the gaze.
+    button.transform = _at(0.7, 1.3, -1.5, yaw_deg=-25.0)
     root.add(button)
     call = text_panel(CALL, width_m=0.34, text_height_m=0.05, align="center", name="call_button",
                       background=(0.60, 0.08, 0.08, 1.0))  # fmt: skip
@@ -93,5 +176,9 @@ def build_interactive(settings=None):
         "watch": "grabbable",
         # The watch's centre rests 2 cm above the shelf's top: it lies on it.
         "locker": Role("zone", accepts=frozenset({"watch"}), offset=(0.0, 0.02, 0.0)),
+        **{button.name: "button" for button in languages.selector.buttons},
     }
-    return from_scene(scene, roles, settings)
+    bridge = from_scene(scene, roles, settings)
+    bridge.widgets += [languages, steps]
+    bridge.languages, bridge.progress = languages, steps
+    return bridge

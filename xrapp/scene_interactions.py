@@ -33,20 +33,20 @@ created per frame, so the renderer's GPU objects do not grow during a session. U
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from interactions.colliders import BoxCollider
-from interactions.events import Event
+from interactions.events import Event, Poke, Select
 from interactions.input import InputFrame
 from interactions.interactables import Interactable, SnapZone
 from interactions.locomotion import TeleportSpot
 from interactions.poses import pose_matrix, pose_ray, transform_point, yaw_matrix, yaw_of
 from interactions.settings import InteractionSettings
 from interactions.system import InteractionState, InteractionSystem
-from interactions.ui import BUTTON_DEPTH_M
+from interactions.ui import BUTTON_DEPTH_M, LanguageSelector, ProgressIndicator
 from renderer.scene import Material, Mesh, Node, Scene
 from renderer.text import text_panel
 
@@ -254,6 +254,9 @@ class SceneInteractions:
             self.paused_panel = self.overlays.add(paused_panel())
         self.paused_panel.visible = False
         self._was_paused = False
+        self.widgets: list = []
+        """Scene-side UI views (e.g. :class:`LanguageView`, :class:`ProgressView`): each frame's events go to their
+        ``handle(events)`` after the system ran; they change the scene only when something was pressed."""
 
     # -- the frame ----------------------------------------------------------------------------------------------------
 
@@ -271,6 +274,8 @@ class SceneInteractions:
         ``InteractionSystem.update`` returns them."""
         self._sync_hit_boxes()
         events = self.system.update(frame)
+        for widget in self.widgets:
+            widget.handle(events)
         state = self.system.state
         self.last_state = state
         self.apply(state, frame)
@@ -386,6 +391,103 @@ class SceneInteractions:
             self.paused_panel.transform = yaw_matrix(yaw, head[:3, 3] + 1.2 * ahead)
         self.paused_panel.visible = state.paused
         self._was_paused = state.paused
+
+
+def retext(panel: Node, fresh: Node) -> None:
+    """Give ``panel`` (made by ``text_panel``) the background mesh and the text of ``fresh`` (another ``text_panel``
+    of the same name): the node objects, their transforms, children and hit boxes stay; only meshes, the text's
+    material and the text's place on the panel change."""
+    panel.mesh = fresh.mesh
+    old_text, new_text = _find_child(panel, f"{panel.name}/text"), _find_child(fresh, f"{fresh.name}/text")
+    old_text.mesh, old_text.material = new_text.mesh, new_text.material
+    old_text.transform = new_text.transform.copy()
+
+
+def _find_child(node: Node, name: str) -> Node:
+    return next(c for c in node.children if c.name == name)
+
+
+class LanguageView:
+    """A :class:`~interactions.ui.LanguageSelector` shown as a row of "button" nodes (named as its buttons,
+    ``"<selector>/<code>"``). The chosen button wears ``chosen`` as its background material, the others their own
+    (a material swap, not a highlight, so the hover glow never takes the mark away). ``on_change(code)`` is called
+    once per change of language, e.g. to relayout a panel's text."""
+
+    def __init__(
+        self,
+        selector: LanguageSelector,
+        nodes: Mapping[str, Node],
+        chosen: Material,
+        on_change: Callable[[str], None] | None = None,
+    ) -> None:
+        self.selector = selector
+        self.nodes = {code: nodes[f"{selector.name}/{code}"] for code in selector.codes}
+        self.plain = {code: node.material for code, node in self.nodes.items()}
+        self.chosen = chosen
+        self.on_change = on_change
+        self._mark()
+
+    def _mark(self) -> None:
+        for code, node in self.nodes.items():
+            node.material = self.chosen if code == self.selector.selected else self.plain[code]
+
+    def handle(self, events: Iterable[Event]) -> None:
+        before = self.selector.selected
+        for event in events:
+            self.selector.handle(event)
+        if self.selector.selected != before:
+            self._mark()
+            if self.on_change is not None:
+                self.on_change(self.selector.selected)
+
+
+class ProgressView:
+    """A :class:`~interactions.ui.ProgressIndicator` shown as a label panel (its text from ``label(step, count)``)
+    and a bar: ``fill``, a quad of width 1 m under a background ``bar_width_m`` wide, scaled in x to
+    ``step / count`` of the bar and kept flush with its left edge. Pressing the interactable ``advance_on`` (e.g.
+    the Continue button) goes to the next step: it stops at the last (``wrap`` False) or starts over. The label is
+    laid out once per step shown (and kept, so going back and forth makes no new meshes)."""
+
+    def __init__(
+        self,
+        progress: ProgressIndicator,
+        label: Node,
+        fill: Node,
+        bar_width_m: float,
+        text: Callable[[int, int], Node],
+        advance_on: str,
+        wrap: bool = False,
+    ) -> None:
+        self.progress = progress
+        self.label, self.fill, self.bar_width_m = label, fill, bar_width_m
+        self.text, self.advance_on, self.wrap = text, advance_on, wrap
+        self._fill_y_z = fill.transform[1:3, 3].copy()
+        self._panels: dict[int, Node] = {}
+        self.show()
+
+    @property
+    def shown_fraction(self) -> float:
+        """0..1 of the bar filled: the current step counts (step 1 of 4 shows a quarter)."""
+        return self.progress.step / self.progress.count
+
+    def show(self) -> None:
+        step = self.progress.step
+        if step not in self._panels:
+            self._panels[step] = self.text(step, self.progress.count)
+        retext(self.label, self._panels[step])
+        width = self.bar_width_m * self.shown_fraction
+        m = np.diag([width, 1.0, 1.0, 1.0])
+        m[:3, 3] = (-self.bar_width_m / 2 + width / 2, *self._fill_y_z)
+        self.fill.transform = m
+
+    def handle(self, events: Iterable[Event]) -> None:
+        pressed = any(_pressed(e, self.advance_on) for e in events)
+        if pressed and self.progress.advance(self.wrap):
+            self.show()
+
+
+def _pressed(event: Event, name: str) -> bool:
+    return isinstance(event, (Select, Poke)) and event.target == name
 
 
 def paused_panel(name: str = PAUSED_PANEL) -> Node:

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.xr, pytest.mark.gl]
 
 TOUCH = "/interaction_profiles/oculus/touch_controller"
 SIZE = 128
-CONTINUE_AT = (0.45, 1.3, -1.5)  # the demo's Continue button (xrapp/demo_scene.py)
+CONTINUE_AT = (0.7, 1.3, -1.5)  # the demo's Continue button (xrapp/demo_scene.py)
 
 
 def run(tmp_path, script: dict, frames: int, interactions, capture: set[int], name: str):
@@ -166,3 +166,20 @@ def test_a_snap_turn_turns_the_world_and_the_vignette_darkens_the_edges_after_it
     # covered: the vignette keeps the middle of the view clear.
     assert edges(images[after]) < 0.6 * edges(images[later])
     assert np.abs(centre(images[after]) - centre(images[later])).mean() < 6.0
+
+
+def test_gaze_dwelling_on_a_language_button_switches_the_welcome_language(mock_runtime, tmp_path):
+    settings = InteractionSettings(dwell_s=0.5, dwell_cooldown_s=10.0)
+    bridge = build_interactive(settings)
+    target = next(w for n, w in bridge.scene.root.walk() if n.name == "language/vi")[:3, 3]
+    yaw, pitch = gaze_angles(target)
+    head = {"position": [0, 1.6, 0], "yaw": yaw, "pitch": pitch}
+    off = {"connected": False}
+    script = {"keyframes": [{"t": 0.0, "head": head, "left": off, "right": off}]}
+    english = bridge.scene.find("welcome_panel/text").mesh
+    _, report = run(tmp_path, script, 80, bridge, {79}, "language")
+    selects = [e for e in report.events if isinstance(e, Select)]
+    assert [(e.pointer, e.target) for e in selects] == [("gaze", "language/vi")]
+    assert bridge.languages.selector.selected == "vi"
+    assert bridge.scene.find("welcome_panel/text").mesh is not english
+    assert bridge.scene.find("language/vi").material is bridge.languages.chosen
