@@ -260,11 +260,30 @@ def command_run(args: argparse.Namespace, scene=None) -> int:
         f"{report.runtime_name}: {report.frames_submitted} frames submitted ({report.frames_rendered} rendered), "
         f"{report.reconnects} reconnects"
     )
+    for line in event_lines(report.events):
+        print(line)
     if args.capture is not None:
         print(f"captures written to {args.capture}/")
     if args.record_input is not None:
         print(f"input recorded to {args.record_input}")
     return 0
+
+
+#: Interaction events too frequent to list (hovers, haptics, dwell progress): counted, not printed.
+_QUIET_EVENTS = ("HoverStart", "HoverEnd", "HapticPulse", "DwellProgress")
+
+
+def event_lines(events) -> list[str]:
+    """One line per meaningful interaction event ("event 2.03 s Select gaze continue_button"), for people and for
+    scripts that check a run."""
+    lines = []
+    for event in events:
+        kind = type(event).__name__
+        if kind in _QUIET_EVENTS:
+            continue
+        fields = [str(v) for k, v in vars(event).items() if k != "time" and v is not None and not hasattr(v, "shape")]
+        lines.append(f"event {event.time:.2f} s {kind} {' '.join(fields)}")
+    return lines
 
 
 def command_desktop(args: argparse.Namespace) -> int:

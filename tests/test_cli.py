@@ -169,3 +169,32 @@ def test_view_of_a_broken_file_says_what_is_wrong_and_exits_non_zero(tmp_path):
     assert result.returncode == 2
     assert str(broken) in result.stderr and "error:" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.xr
+@pytest.mark.gl
+def test_run_lists_the_interaction_events_of_a_scripted_gaze(tmp_path):
+    # No controllers; the head turns to the demo's Continue button (0.7, 1.3, -1.5) and stays there past the dwell.
+    script = tmp_path / "gaze.yaml"
+    script.write_text(
+        "keyframes:\n"
+        "  - {t: 0.0, head: {position: [0, 1.6, 0]}, left: {connected: false}, right: {connected: false}}\n"
+        "  - {t: 0.5, head: {position: [0, 1.6, 0], yaw: -25.0, pitch: -11.3}}\n"
+    )
+    result = main_py(
+        "run",
+        "--runtime",
+        "mock",
+        "--graphics",
+        "egl",
+        "--frames",
+        "300",
+        "--view-size",
+        "48x48",
+        "--input-script",
+        str(script),
+        env={"EGL_PLATFORM": "surfaceless"},
+    )
+    assert result.returncode == 0, result.stderr
+    selects = [line for line in result.stdout.splitlines() if " Select " in line]
+    assert selects == [selects[0]] and selects[0].endswith("Select gaze continue_button"), result.stdout
