@@ -150,7 +150,7 @@ def run_ours(bench_scene, stereo: str, frames: int, warmup: int, size: int, long
         "contender": f"ours {stereo}",
         "frames": len(durations),
         "phases_ms": phase_summary(durations),
-        "gl_calls_per_frame": int(np.median(app.gl_calls[-frames:])) if app.gl_calls else None,
+        "gl_calls_per_frame": int(np.median(list(app.gl_calls)[-frames:])) if app.gl_calls else None,
         "pose_to_submit_ms": stats_ms(latency_ns(runtime, frames)),
         "gc": pauses.summary(),
     }

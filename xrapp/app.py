@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -97,7 +98,8 @@ class App:
         self.scene = scene if scene is not None else build()
         self.subtitle = next((node for node, _ in self.scene.root.walk() if node.name == "subtitle"), None)
         self.subtitle_follower = SubtitleFollower()
-        self.gl_calls: list[int] = []  # GL calls of each rendered frame, for the benchmarks
+        # GL calls of the latest rendered frames, for the benchmarks; bounded so a long session does not grow.
+        self.gl_calls: deque[int] = deque(maxlen=4096)
         self.frame_phases = FramePhases()  # per-frame phase times, for the benchmarks (replace to keep more)
         self.renderer: StereoRenderer | None = None  # the run's renderer, once run() made it
         self.report = RunReport()
