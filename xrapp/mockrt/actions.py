@@ -56,6 +56,7 @@ import xr
 
 from .dispatch import implements
 from .errors import XrError, require, require_type
+from .handles import write_handle
 from .idioms import pose_is_valid, two_call, write_string
 from .instance import MockInstance, live_instance, runtime
 from .poses import HandState, Pose
@@ -588,11 +589,6 @@ def get_action(handle, what: str = "action") -> MockAction:
     return action
 
 
-def _write_handle(out, value: int, what: str) -> None:
-    require(bool(out), xr.Result.ERROR_VALIDATION_FAILURE, f"{what} is NULL")
-    ctypes.cast(out, ctypes.POINTER(ctypes.c_uint64))[0] = value
-
-
 def _subaction(session: MockSession, action: MockAction, path: int, what: str) -> str | None:
     """The subaction path string (None for XR_NULL_PATH); it must be one the action was created with."""
     if path == xr.NULL_PATH:
@@ -661,7 +657,7 @@ def create_action_set(instance, info_ptr, action_set_out):
         )
     action_set = MockActionSet(inst, name, localized, info.priority)
     per_instance.action_sets.append(action_set)
-    _write_handle(action_set_out, action_set.handle, "actionSet")
+    write_handle(action_set_out, action_set.handle, "actionSet")
 
 
 @implements("xrDestroyActionSet")
@@ -723,7 +719,7 @@ def create_action(action_set_handle, info_ptr, action_out):
         )
     action = MockAction(action_set, name, localized, action_type, subaction_paths)
     action_set.actions.append(action)
-    _write_handle(action_out, action.handle, "action")
+    write_handle(action_out, action.handle, "action")
 
 
 @implements("xrDestroyAction")
@@ -1073,7 +1069,7 @@ def create_action_space(session_handle, info_ptr, space_out):
         "createInfo.poseInActionSpace has a non-unit orientation quaternion",
     )
     space = ActionSpace(session, action, subaction, posef_to_pose(info.pose_in_action_space))
-    _write_handle(space_out, space.handle, "space")
+    write_handle(space_out, space.handle, "space")
 
 
 @implements("xrLocateSpaces")

@@ -61,6 +61,13 @@ class HandleTable:
         return len(self._objects)
 
 
+def write_handle(out, value: int, what: str) -> None:
+    """Store a new handle's ``value`` through the application's output pointer ``out`` (NULL is refused)."""
+    if not out:
+        raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"{what} is NULL")
+    ctypes.cast(out, ctypes.POINTER(ctypes.c_uint64))[0] = value
+
+
 def as_handle(value: int, handle_type):
     """A pyopenxr handle object (e.g. ``xr.Session``) holding ``value``, for event structs."""
     return ctypes.cast(ctypes.c_void_p(value), handle_type)

@@ -11,6 +11,7 @@ import xr
 
 from .dispatch import implements
 from .errors import XrError, require, require_type
+from .handles import write_handle
 from .idioms import check_element_types, set_chars, two_call, write_string
 from .runtime import API_VERSION, EPOCH_NS, RUNTIME_NAME, RUNTIME_VERSION
 
@@ -176,7 +177,7 @@ def create_instance(info_ptr, instance_out):
     require(bool(instance_out), xr.Result.ERROR_VALIDATION_FAILURE, "instance is NULL")
     inst = MockInstance(rt, name, api, extensions)
     rt.instance = inst
-    ctypes.cast(instance_out, ctypes.POINTER(ctypes.c_uint64))[0] = inst.handle
+    write_handle(instance_out, inst.handle, "instance")
 
 
 @implements("xrDestroyInstance")

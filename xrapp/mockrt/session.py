@@ -16,7 +16,7 @@ import xr
 
 from .dispatch import implements
 from .errors import require, require_type
-from .handles import as_handle
+from .handles import as_handle, write_handle
 from .idioms import chain
 from .instance import MockInstance, check_system, check_view_configuration, live_instance, runtime
 
@@ -211,7 +211,7 @@ def create_session(instance, info_ptr, session_out):
     live = [s for s in inst.runtime.handles.live(MockSession) if s.instance is inst]
     require(not live, xr.Result.ERROR_LIMIT_REACHED, "a session already exists; destroy it first")
     session = MockSession(inst, binding)
-    ctypes.cast(session_out, ctypes.POINTER(ctypes.c_uint64))[0] = session.handle
+    write_handle(session_out, session.handle, "session")
 
 
 @implements("xrDestroySession")

@@ -7,13 +7,12 @@ Every space knows its pose in STAGE at a time (the pose sources work in STAGE); 
 
 from __future__ import annotations
 
-import ctypes
-
 import numpy as np
 import xr
 
 from .dispatch import implements
 from .errors import require, require_type
+from .handles import write_handle
 from .idioms import pose_is_valid, two_call
 from .instance import check_view_configuration, runtime
 from .poses import Pose
@@ -127,7 +126,7 @@ def create_reference_space(handle, info_ptr, space_out):
         "poseInReferenceSpace has a non-unit orientation quaternion",
     )
     space = ReferenceSpace(session, space_type, posef_to_pose(info.pose_in_reference_space))
-    ctypes.cast(space_out, ctypes.POINTER(ctypes.c_uint64))[0] = space.handle
+    write_handle(space_out, space.handle, "space")
 
 
 @implements("xrGetReferenceSpaceBoundsRect")

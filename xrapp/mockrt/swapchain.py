@@ -12,23 +12,16 @@ from collections import deque
 
 import xr
 
+from renderer.runtime_gl import formats_supported, is_depth_format
+
 from .dispatch import implements
 from .errors import require, require_type
+from .handles import write_handle
 from .idioms import two_call
 from .instance import runtime
 from .session import MockSession, get_session
 
-GL_SRGB8_ALPHA8 = 0x8C43
-GL_RGBA8 = 0x8058
-GL_RGBA16F = 0x881A
-GL_DEPTH_COMPONENT16 = 0x81A5
-GL_DEPTH_COMPONENT24 = 0x81A6
-GL_DEPTH_COMPONENT32F = 0x8CAC
-GL_DEPTH24_STENCIL8 = 0x88F0
-
-COLOR_FORMATS = (GL_SRGB8_ALPHA8, GL_RGBA8, GL_RGBA16F)
-DEPTH_FORMATS = (GL_DEPTH_COMPONENT24, GL_DEPTH_COMPONENT32F, GL_DEPTH24_STENCIL8, GL_DEPTH_COMPONENT16)
-FORMATS = COLOR_FORMATS + DEPTH_FORMATS
+FORMATS = tuple(formats_supported())
 """In the runtime's order of preference: sRGB colour first (what the display expects), then depth."""
 
 _KNOWN_USAGE = (
@@ -53,7 +46,7 @@ class MockSwapchain:
         self.array_size = info.array_size
         self.mip_count = info.mip_count
         self.usage = info._usage_flags
-        self.is_depth = info.format in DEPTH_FORMATS
+        self.is_depth = is_depth_format(info.format)
         self.images = session.gl.create_images(
             info.width,
             info.height,
@@ -142,7 +135,7 @@ def create_swapchain(handle, info_ptr, swapchain_out):
         f"{info.width}x{info.height} is outside 1x1 .. {max_w}x{max_h}",
     )
     swapchain = MockSwapchain(session, info)
-    ctypes.cast(swapchain_out, ctypes.POINTER(ctypes.c_uint64))[0] = swapchain.handle
+    write_handle(swapchain_out, swapchain.handle, "swapchain")
 
 
 @implements("xrDestroySwapchain")
