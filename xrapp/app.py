@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from interactions.events import HapticPulse
 from renderer.context import GLContext
 from renderer.mirror import MirrorWindow
 from renderer.scene import Scene
@@ -349,8 +350,6 @@ class App:
             return
         events = self.interactions.update(frame)
         self.report.events.extend(events)
-        from interactions.events import HapticPulse
-
         pulses = [e for e in events if isinstance(e, HapticPulse)]
         if pulses:
             client.apply_haptics(pulses)
