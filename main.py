@@ -118,6 +118,28 @@ def _add_session_options(run: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_rehearsal_options(run: argparse.ArgumentParser) -> None:
+    """Options of a session running a scenario."""
+    run.add_argument("--participant", default="anonymous", metavar="CODE",
+                     help="the clinic's pseudonymous code for the participant (never a name)")  # fmt: skip
+    run.add_argument("--track", help="the scenario's track, e.g. child or adult (default: its first)")
+    run.add_argument("--language", default="ko", help="the participant's language, e.g. ko or en (default ko)")
+    run.add_argument("--start-at", metavar="STEP", help="begin at this step (its id)")
+    run.add_argument("--only", action="store_true", help="with --start-at: end after that one step")
+    run.add_argument(
+        "--db",
+        type=Path,
+        metavar="FILE",
+        help="the records database (default $REHEARSE_DB or ~/.local/share/rehearse-xr/records.sqlite)",
+    )
+    run.add_argument("--no-record", action="store_true", help="keep no record of this session")
+    run.add_argument(
+        "--record-motion",
+        action="store_true",
+        help="also store the raw head and hand motion (identifying: only with explicit consent)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="main.py",
@@ -128,10 +150,42 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run",
-        help="run the scene in a headset or on the mock runtime",
-        description="Run the scene on an OpenXR runtime: a headset's, or the built-in headless mock.",
+        help="run a rehearsal (e.g. mri) in a headset or on the mock runtime",
+        description="Run a scenario on an OpenXR runtime: a headset's, or the built-in headless mock (where a "
+        "simulated patient goes through it unless --input-script gives the user's movements). Without a scenario, "
+        "the demonstration scene.",
+    )
+    run.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO", help="a scenario id (e.g. mri) or a scenario .yaml file"
     )
     _add_session_options(run)
+    _add_rehearsal_options(run)
+
+    demo = commands.add_parser(
+        "demo",
+        help="the MRI rehearsal headless on the mock runtime with a simulated patient; writes a contact sheet, "
+        "the session report and the sound into --out",
+        description="Run the MRI rehearsal from start to finish on the mock runtime with a simulated patient and "
+        "write into --out: contact_sheet.png (the view 2 s into each step), the session report (report.html, "
+        "steps.csv, session.json), rehearsal.wav (the session's sound) and records.sqlite.",
+    )
+    demo.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="where to write (default out/)")
+    demo.add_argument("--scenario", default="mri", help="the scenario (default mri)")
+    demo.add_argument("--track", help="the scenario's track, e.g. child or adult (default: its first)")
+    demo.add_argument("--language", default="ko", help="the participant's language (default ko)")
+    demo.add_argument(
+        "--drift",
+        action="append",
+        default=[],
+        metavar="STEP:MM[:ATTEMPTS]",
+        help="the simulated patient drifts MM millimetres during STEP (attempts e.g. 1 or 1,2; default all); "
+        "repeatable. Default: a 6 mm drift in the first try of the second hold-still block",
+    )
+    demo.add_argument("--still", action="store_true", help="the simulated patient keeps still in every block")
+    demo.add_argument(
+        "--refresh-hz", type=_refresh, default=30.0, metavar="HZ", help="simulated headset refresh (default 30)"
+    )
+    demo.add_argument("--view-size", type=_size, default=(320, 320), metavar="WxH", help="per-eye size (320x320)")
 
     view = commands.add_parser(
         "view",
@@ -163,7 +217,45 @@ def build_parser() -> argparse.ArgumentParser:
     desktop.add_argument(
         "--record-input", type=Path, metavar="FILE", help="write what you did to FILE, to replay with run"
     )
+
+    report = commands.add_parser(
+        "report",
+        help="write a recorded session's report (HTML with plots, CSV, JSON), or list the sessions",
+        description="Write the report of a recorded session: an HTML page for people (steps, timeline, head motion "
+        "against each hold-still threshold), the steps as CSV and the whole session as JSON. --list shows the "
+        "recorded sessions.",
+    )
+    report.add_argument("session", nargs="?", metavar="SESSION_ID", help="the session (its id, or a unique start)")
+    report.add_argument("--list", action="store_true", help="list the recorded sessions, newest first")
+    report.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="the records database (default: $REHEARSE_DB, else ~/.local/share/rehearse-xr/records.sqlite)",
+    )
+    report.add_argument("--out", type=Path, default=Path("out"), metavar="DIR", help="where to write (default out/)")
+    report.add_argument(
+        "--format", type=_report_formats, default=None, metavar="LIST", help="html,csv,json (default: all three)"
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check scenario files and list every mistake in them",
+        description="Check scenario files (YAML): every field, the steps together, the scene file's node names and "
+        "the sound names. Prints 'FILE: ok (...)' or one 'file:line: what is wrong, and what would be right' per "
+        "mistake. Exit status: 0 all valid, 1 mistakes found, 2 a file is missing.",
+    )
+    validate.add_argument("files", type=Path, nargs="+", metavar="FILE", help="scenario files (.yaml)")
     return parser
+
+
+def _report_formats(text: str) -> tuple[str, ...]:
+    from xrapp.records.report import parse_formats
+
+    try:
+        return parse_formats(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _recorder(path: Path | None, note: str):
@@ -234,6 +326,8 @@ def command_run(args: argparse.Namespace, scene=None) -> int:
         stereo=args.stereo,
         gl_debug=args.gl_debug,
     )
+    if getattr(args, "scenario", None):
+        return command_rehearsal(args, settings)
     interactions = None
     if scene is None:
         # The demo scene with its interactions: hover glows, the dwell ring, grab and place, snap turns.
@@ -266,6 +360,103 @@ def command_run(args: argparse.Namespace, scene=None) -> int:
         print(f"captures written to {args.capture}/")
     if args.record_input is not None:
         print(f"input recorded to {args.record_input}")
+    return 0
+
+
+def _participant(args: argparse.Namespace, scenario_path: Path):
+    from xrapp.rehearsal import Participant
+
+    return Participant(args.participant, args.track, args.language)
+
+
+def command_rehearsal(args: argparse.Namespace, settings) -> int:
+    """``run SCENARIO``: a rehearsal session in the headset (or on the mock), recorded as it goes."""
+    from interactions.procedure.loader import ScenarioError
+    from xrapp.records import RecordError, RecordStore
+    from xrapp.records.store import default_db_path
+    from xrapp.session import find_scenario, run_rehearsal
+    from xrapp.xr.instance import MissingExtensionError, NoRuntimeError
+
+    if args.only and not args.start_at:
+        print("error: --only rehearses one step: give it with --start-at STEP", file=sys.stderr)
+        return 2
+    try:
+        path = find_scenario(args.scenario)
+        store = None if args.no_record else RecordStore(args.db or default_db_path())
+    except (FileNotFoundError, RecordError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    patient = None
+    if settings.runtime == "mock" and settings.input_script is None:
+        from xrapp.patient import PatientBehaviour
+
+        patient = PatientBehaviour()  # nobody wears a mock headset: a simulated patient goes through it
+    audio = None
+    if settings.runtime != "mock":
+        from xrapp.audio import Player
+
+        audio = Player()
+    try:
+        outcome = run_rehearsal(path, _participant(args, path), settings, store=store, audio=audio,
+                                start_at=args.start_at, only=args.only, patient=patient, on_line=print)  # fmt: skip
+    except ScenarioError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except (NoRuntimeError, MissingExtensionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    except (ValueError, RecordError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if audio is not None:
+            audio.close()
+        if store is not None:
+            store.close()
+    report = outcome.run
+    print(f"{report.runtime_name}: {report.frames_submitted} frames submitted ({report.frames_rendered} rendered), "
+          f"{report.reconnects} reconnects")  # fmt: skip
+    if outcome.session_id:
+        print(f"session {outcome.session_id} recorded; report with: python main.py report {outcome.session_id}")
+    return 0
+
+
+def _drifts(texts: list[str]):
+    from xrapp.patient import Drift
+
+    drifts = []
+    for text in texts:
+        parts = text.split(":")
+        try:
+            if len(parts) not in (2, 3):
+                raise ValueError
+            attempts = tuple(int(a) for a in parts[2].split(",")) if len(parts) == 3 else ()
+            drifts.append(Drift(parts[0], float(parts[1]), attempts))
+        except ValueError:
+            raise SystemExit(f"error: --drift {text!r}: give STEP:MM or STEP:MM:ATTEMPTS, e.g. scan_t2:6:1") from None
+    return tuple(drifts)
+
+
+def command_demo(args: argparse.Namespace) -> int:
+    """The MRI rehearsal headless with a simulated patient; its contact sheet, report and sound into --out."""
+    from xrapp.demo import run_demo
+
+    try:
+        files = run_demo(
+            args.out,
+            scenario=args.scenario,
+            track=args.track,
+            language=args.language,
+            drifts=None if not args.drift and not args.still else _drifts(args.drift),
+            refresh_hz=args.refresh_hz,
+            view_size=args.view_size,
+            on_line=print,
+        )
+    except (FileNotFoundError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for what, path in files.items():
+        print(f"{what}: {path}")
     return 0
 
 
@@ -310,6 +501,108 @@ def command_desktop(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_report(args: argparse.Namespace) -> int:
+    """Write a session's report files, or list the sessions. Exit 2 when the database or the session is not
+    there (listing the latest sessions)."""
+    from xrapp.records import RecordError, RecordStore, UnknownSessionError, default_db_path
+    from xrapp.records.report import FORMATS, session_list_lines, write_reports
+
+    if args.list == (args.session is not None):
+        print("error: give a SESSION_ID, or --list to see the recorded sessions", file=sys.stderr)
+        return 2
+    try:
+        store = RecordStore(args.db or default_db_path(), create=False)
+    except RecordError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    try:
+        sessions = store.sessions()
+        if args.list:
+            for line in session_list_lines(sessions) or [f"no sessions recorded in {store.path}"]:
+                print(line)
+            return 0
+        # A unique start of an id is enough (ids begin with the date and time).
+        matches = [s.session_id for s in sessions if s.session_id.startswith(args.session)]
+        session_id = matches[0] if len(matches) == 1 and args.session not in matches else args.session
+        try:
+            data = store.session(session_id)
+        except UnknownSessionError:
+            latest = "the latest sessions are:" if sessions else "no session has been recorded there yet"
+            print(f"error: no session {args.session!r} in {store.path}; {latest}", file=sys.stderr)
+            for line in session_list_lines(sessions[:10]):
+                print(f"  {line}", file=sys.stderr)
+            return 2
+        written = write_reports(data, args.out, args.format or FORMATS, prefix=f"{data.session_id}-")
+    except (RecordError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    for what, path in written.items():
+        print(f"{what}: {path}")
+    return 0
+
+
+#: The sounds of xrapp.audio, used only when that package cannot be imported (e.g. numpy missing).
+_FALLBACK_SOUND_NAMES = (
+    "mri_spin_echo",
+    "mri_turbo_spin_echo",
+    "mri_epi",
+    "mri_gradient_echo",
+    "mri_table",
+    "ct_table",
+    "ct_gantry",
+    "ui_select",
+    "ui_success",
+    "ui_hint",
+    "ui_badge",
+)
+
+
+def _sound_names() -> tuple[str, ...]:
+    try:
+        from xrapp.audio import SOUND_NAMES
+    except (ImportError, OSError):
+        return _FALLBACK_SOUND_NAMES
+    return tuple(SOUND_NAMES)
+
+
+def _scene_node_names(path: Path) -> list[str]:
+    """Every node name in the scene file at ``path`` (hidden ones included); SceneLoadError (a ValueError) if it
+    cannot be read."""
+    from renderer.loader import load_scene
+
+    names, stack = [], [load_scene(path).root]
+    while stack:
+        node = stack.pop()
+        names.append(node.name)
+        stack.extend(node.children)
+    return names
+
+
+def command_validate(args: argparse.Namespace) -> int:
+    """Check each scenario file; 0 if all are valid, 1 if any has mistakes, 2 if any is missing or unreadable."""
+    from interactions.procedure.loader import ScenarioError, load_scenario, summary
+
+    status, sounds = 0, _sound_names()
+    for path in args.files:
+        if not path.is_file():
+            print(f"{path}: no such file", file=sys.stderr)
+            status = 2
+            continue
+        try:
+            scenario = load_scenario(path, scene_nodes=_scene_node_names, sound_names=sounds)
+        except ScenarioError as error:
+            print(error)
+            status = max(status, 1)
+        except OSError as error:
+            print(f"{path}: cannot be read ({error.strerror or error})", file=sys.stderr)
+            status = 2
+        else:
+            print(f"{path}: {summary(scenario)}")
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(
@@ -321,6 +614,12 @@ def main(argv: list[str] | None = None) -> int:
         return command_view(args)
     if args.command == "desktop":
         return command_desktop(args)
+    if args.command == "report":
+        return command_report(args)
+    if args.command == "demo":
+        return command_demo(args)
+    if args.command == "validate":
+        return command_validate(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
