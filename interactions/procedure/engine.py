@@ -102,7 +102,7 @@ class ProcedureEngine:
         self._scores: list[float] = []
         self._clock = 0.0
         self._last_now: float | None = None
-        self._focused = True
+        self._focused: bool | None = None  # None until first focused: a session starting unfocused lost nothing
         self._paused = False
         self._broken = False  # a pause or focus loss happened since the run last saw a frame
         self._hints_shown = 0
@@ -141,7 +141,9 @@ class ProcedureEngine:
         self._last_now = now_s
         if focused and self._focused and not self._paused:
             self._clock += dt
-        if focused != self._focused:
+        if self._focused is None:
+            self._focused = True if focused else None
+        elif focused != self._focused:
             self._focused = focused
             self._comfort("focus_regained" if focused else "focus_lost")
             self._broken = True
@@ -167,9 +169,15 @@ class ProcedureEngine:
                 if self._paused:
                     self._paused = False
                     self._comfort("resume", event.source)
-            elif focused and not self._paused and not _presses_pause_button(events, i):
+            elif focused and not self._paused and (not _presses_pause_button(events, i) or self._asked_for(event)):
                 live.append(event)
         return live
+
+    def _asked_for(self, event: Event) -> bool:
+        """The current step asks for exactly this selection (practising the call button: the press counts, and
+        the pause it makes follows)."""
+        step = self.current_step
+        return isinstance(event, Select) and event.target in getattr(step, "targets", ())
 
     def _step_frame(self, head: Pose, events: list[Event]) -> None:
         """Feed the current step one live frame, then act on how it went."""

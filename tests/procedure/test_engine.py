@@ -104,6 +104,24 @@ def test_pressing_the_call_button_is_not_a_wrong_selection():
     assert drive.result("choose").errors == 0
 
 
+def test_practising_the_call_button_completes_the_step_and_then_pauses():
+    drive = Drive(engine(choose("practice", targets=("call_button",)), wait(duration_s=1.0)))
+    drive.frame()
+    state = drive.frame([press("call_button"), HapticPulse(0.0, "right", 0.5, 0.05), call()])
+    result = drive.result("practice")
+    assert result.outcome == "passed" and result.errors == 0
+    assert state.paused and drive.comfort() == ["pause"]
+    drive.frame([press("resume_button"), resume()])
+    assert not drive.engine.state.paused and drive.engine.state.step_id == "wait"
+
+
+def test_a_session_that_starts_unfocused_has_lost_no_focus():
+    drive = Drive(engine(wait(duration_s=1.0)))
+    drive.run(0.5, focused=False)
+    drive.run(0.5)
+    assert drive.comfort() == []
+
+
 def test_focus_loss_freezes_the_clock_and_drops_input():
     drive = Drive(engine(choose(), wait(duration_s=1.0)))
     drive.run(0.5)
