@@ -110,6 +110,7 @@ class App:
         self.mirror: MirrorWindow | None = None
         self.interactions = interactions
         self.input_observers: list = []  # called with (InputFrame, FrameTiming) each frame: recorders, tests
+        self.pose_source = None  # mock runtime: who the simulated user is (default: still, or --input-script)
 
     # -- choosing and preparing the runtime ----------------------------------------------------------------------
 
@@ -140,11 +141,15 @@ class App:
         )
         if s.view_size is not None:
             config.recommended_size = tuple(s.view_size)
+        if s.controllers is not None:
+            config.interaction_profile = s.controllers
         self.mock = mockrt.install(config)
         if s.input_script is not None:
             from .mockrt.timeline import ScriptedTimeline
 
             self.mock.set_pose_source(ScriptedTimeline.load(s.input_script))
+        elif self.pose_source is not None:
+            self.mock.set_pose_source(self.pose_source)
         self.virtual_time = not s.real_time
 
     # -- the run -------------------------------------------------------------------------------------------------
@@ -228,6 +233,9 @@ class App:
                 gc.collect()
             if outcome == "exit":
                 return
+            session_lost = getattr(self.interactions, "session_lost", None)
+            if session_lost is not None:
+                session_lost()  # a procedure restarts the step it was on when frames come again
             self.report.reconnects += 1
             if self.report.reconnects > self.settings.max_reconnect_attempts:
                 raise RuntimeError("the session was lost too many times; giving up")
@@ -260,7 +268,8 @@ class App:
             try:
                 self._frame(client, renderer)
                 frames = self.settings.frames
-                if frames is not None and self.report.frames_submitted >= frames and not exit_asked:
+                done = getattr(self.interactions, "done", False)  # a procedure that has finished
+                if (done or frames is not None and self.report.frames_submitted >= frames) and not exit_asked:
                     client.request_exit()
                     exit_asked = True
             except SessionLost:

@@ -37,3 +37,31 @@ def write_views(
         Image.fromarray(np.ascontiguousarray(image), "RGBA").save(path)
         written.append(path)
     return written
+
+
+def contact_sheet(
+    frames: Sequence[tuple[str, np.ndarray]], path: Path, columns: int = 4, label_height: int = 28
+) -> Path:
+    """One PNG of captured views in a grid, each labelled (e.g. the step and the time), for a person to look over a
+    whole session at once. ``frames``: (label, (height, width, 4) uint8 RGBA image) pairs, all the same size.
+    Labels are set in Noto Sans (found through fontconfig) on a dark strip under each image."""
+    from PIL import ImageDraw, ImageFont
+
+    from renderer.fonts import LATIN, find_font
+
+    if not frames:
+        raise ValueError("a contact sheet needs at least one captured frame")
+    height, width = frames[0][1].shape[:2]
+    rows = (len(frames) + columns - 1) // columns
+    sheet = Image.new("RGB", (columns * width, rows * (height + label_height)), (24, 26, 32))
+    face = find_font(LATIN)
+    font = ImageFont.truetype(str(face.path), size=max(10, label_height * 11 // 20), index=face.index)
+    draw = ImageDraw.Draw(sheet)
+    for i, (label, image) in enumerate(frames):
+        x, y = (i % columns) * width, (i // columns) * (height + label_height)
+        sheet.paste(Image.fromarray(np.ascontiguousarray(image), "RGBA").convert("RGB"), (x, y))
+        draw.text((x + 6, y + height + label_height // 2), label, fill=(235, 235, 240), font=font, anchor="lm")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet.save(path)
+    return path

@@ -39,6 +39,9 @@ class RunSettings:
     real_time: bool = False
     """Pace the mock runtime on the wall clock instead of its virtual clock."""
 
+    controllers: str | None = None
+    """Mock runtime: the interaction profile of the simulated controllers (default: the simple controller)."""
+
     view_size: tuple[int, int] | None = None
     """Recommended per-eye image size of the mock runtime, (width, height) pixels; None keeps its default."""
 
