@@ -147,7 +147,9 @@ class SimulatedPatient:
             return self._grab_place(t, dt, step)
         if kind == "move_to":
             goal = self._play(self.rehearsal.position(step.spot))
-            self._walk_towards(np.array([goal[0], self.head[1], goal[2]]), dt, stop_at=0.0)
+            goal = np.array([goal[0], self.head[1], goal[2]])  # walking, one looks ahead, not at one's feet
+            self._walk_towards(goal, dt, stop_at=0.0)
+            self._turn_towards(goal, dt)
             return self._still(t, None, dt, hold_head=False)
         return self._still(t, step, dt)
 
@@ -210,6 +212,11 @@ class SimulatedPatient:
         return settled
 
     def _still(self, t: float, step, dt: float, hold_head: bool = True) -> DeviceSample:
+        """Hands at rest; with ``hold_head``, the gaze comes back to level (where the procedure's panel is) - a turn
+        of the head, which moves no part of its measured position."""
+        if hold_head:
+            turn = TURN_SPEED_DEG_S * dt
+            self.pitch -= max(-turn, min(turn, self.pitch))
         hand = self._hand_origin()
         rest = Pose(tuple(hand), quat_from_euler(self.yaw, 0.0, 0.0))
         right = HandState(aim=rest, grip=rest)

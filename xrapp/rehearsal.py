@@ -55,7 +55,7 @@ FEEDBACK_FOG = {"yellow": (0.95, 0.80, 0.20, 0.22), "red": (0.85, 0.15, 0.10, 0.
 zone reduced motion, most in children under 10). Linear RGBA."""
 
 FOG_DISTANCE_M = 0.35
-PANEL_WIDTH_M = 0.9
+PANEL_WIDTH_M = 1.0
 BADGE_HOLD_S = 4.0
 """After the last step, the badge and praise stay this long (session clock) before the session ends."""
 
@@ -103,7 +103,10 @@ class Rehearsal:
         self.audio = audio
         self.on_line = on_line
         self.stop_after_one = stop_after_one
-        self.on_step_started: Callable[[StepStarted], None] | None = None
+        self.on_moment: Callable[[str, float], None] | None = None
+        """Called with (label, delay s) at moments worth a picture: 2 s into each step and retry (once the panel has
+        settled), and when the stillness feedback first turns red in an attempt. The demo captures them."""
+        self._red_seen: tuple | None = None
         if participant.language not in scenario.meta.languages:
             raise ValueError(
                 f"language {participant.language!r}: {scenario.meta.id} is written in "
@@ -198,8 +201,9 @@ class Rehearsal:
     def _record(self, item) -> None:
         if self.recorder is not None:
             self.recorder.record(item)
-        if isinstance(item, StepStarted) and self.on_step_started is not None:
-            self.on_step_started(item)
+        if isinstance(item, StepStarted) and self.on_moment is not None:
+            again = f" (try {item.attempt})" if item.attempt > 1 else ""
+            self.on_moment(f"{item.index + 1}. {item.step_id}{again}", 2.0)
         if isinstance(item, StepResult):
             self.results.append(item)
             if self.audio is not None and item.outcome in ("passed", "completed"):
@@ -237,6 +241,9 @@ class Rehearsal:
             self._ui.show(display, self._continue_wanted(display))
         self._ui.progress(display.progress)
         self._ui.feedback(display.feedback if not display.paused else None)
+        if display.feedback == "red" and self.on_moment is not None and self._red_seen != key[:1] + (display.attempt,):
+            self._red_seen = key[:1] + (display.attempt,)
+            self.on_moment(f"{display.step_index + 1}. {display.step_id}: {display.displacement_mm:.1f} mm", 0.5)
         self._highlight(display.highlights)
 
     def _continue_wanted(self, display) -> bool:
@@ -399,7 +406,7 @@ class _ProcedurePanel:
                                                           roughness=0.3, metallic=0.8)))  # fmt: skip
 
     def _button(self, name: str, label: str, background) -> Node:
-        node = self.root.add(text_panel(label or " ", width_m=0.4, text_height_m=0.035, align="center",
+        node = self.root.add(text_panel(label or " ", width_m=0.5, text_height_m=0.045, align="center",
                                         padding_m=0.02, background=background, name=name))  # fmt: skip
         node.visible = False
         self.nodes[name] = node
@@ -425,11 +432,11 @@ class _ProcedurePanel:
         key = "procedure.finished" if display.finished else display.message or display.subtitle
         self.body.visible = bool(key)
         if key:
-            h = self._panel(self.body, key, self.text(key), height=0.045, background=(0.06, 0.07, 0.10, 0.85))
+            h = self._panel(self.body, key, self.text(key), height=0.055, background=(0.06, 0.07, 0.10, 0.85))
             placed.append((self.body, h, 0.0))
         self.hint.visible = bool(display.hint) and not display.finished
         if self.hint.visible:
-            h = self._panel(self.hint, display.hint, self.text(display.hint), height=0.035,
+            h = self._panel(self.hint, display.hint, self.text(display.hint), height=0.045,
                             background=(0.20, 0.16, 0.04, 0.85))  # fmt: skip
             placed.append((self.hint, h, 0.0))
         self.button.visible = continue_wanted
@@ -441,7 +448,7 @@ class _ProcedurePanel:
                 option = display.quiz_options[i]
                 fresh = self._cache.get((node.name, option))
                 if fresh is None:
-                    fresh = text_panel(self.text(option), width_m=PANEL_WIDTH_M * 0.8, text_height_m=0.035,
+                    fresh = text_panel(self.text(option), width_m=PANEL_WIDTH_M * 0.8, text_height_m=0.045,
                                        align="center", padding_m=0.02, background=(0.12, 0.20, 0.32, 1.0),
                                        name=node.name)  # fmt: skip
                     self._cache[(node.name, option)] = fresh

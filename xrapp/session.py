@@ -96,7 +96,8 @@ def run_rehearsal(
         audio: the sound (a live player or a mixer), or None.
         start_at, only: begin at this step; ``only`` ends the session after it (rehearsing one block).
         patient: a ``xrapp.patient.PatientBehaviour`` for a simulated patient on the mock runtime, or None.
-        capture_every_step: mock runtime: capture the view 2 s into each step (for a contact sheet).
+        capture_every_step: mock runtime: capture the view 2 s into each step, and when the stillness feedback
+            turns red (for a contact sheet).
         observers: called with (app, InputFrame, FrameTiming) every frame (tests inject faults this way).
     """
     scenario = load_scenario(scenario_path)
@@ -122,11 +123,7 @@ def run_rehearsal(
     for observer in observers:
         app.input_observers.append(lambda frame, timing, observer=observer: observer(app, frame, timing))
     if capture_every_step:
-        rehearsal.on_step_started = lambda started: _capture_soon(
-            app,
-            captures,
-            f"{started.index + 1}. {started.step_id}" + (f" (try {started.attempt})" if started.attempt > 1 else ""),
-        )
+        rehearsal.on_moment = lambda label, after_s: _capture_soon(app, captures, label, after_s)
     reason = "completed"
     try:
         report = app.run()

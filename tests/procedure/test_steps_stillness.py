@@ -143,6 +143,8 @@ def test_a_failed_attempt_tries_again_after_its_full_duration_from_a_new_referen
     assert result.ended == pytest.approx(retry_at + 2.0, abs=1.5 * DT)
     assert result.stillness.exceeded_at_s is None and result.stillness.peak_mm == pytest.approx(0.0)
     assert result.details["exceeded_at_s"] == [pytest.approx(0.5)]
+    # The summary is the passing attempt's; every attempt's peak stays in the details for the report.
+    assert result.details["attempt_peaks_mm"] == [pytest.approx(5.0), pytest.approx(0.0)]
 
 
 def test_failing_every_attempt_fails_the_step():

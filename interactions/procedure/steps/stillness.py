@@ -124,6 +124,7 @@ class HoldStillRun(StepRun):
         self._attempt_from: float | None = None  # engine time of the attempt's first sample; None: at the next frame
         self.meter = self._new_meter()
         self._exceeded_at: list[float] = []  # for each failed attempt, seconds held before exceeding
+        self._peaks: list[float] = []  # each finished attempt's peak displacement, mm
 
     def _new_meter(self) -> StillnessMeter:
         s = self.step
@@ -140,6 +141,7 @@ class HoldStillRun(StepRun):
         self.meter.sample(t, head.position)
         if t < step.duration_s:
             return
+        self._peaks.append(round(self.meter.peak_mm, 2))
         if not self.meter.exceeded:
             self.finish("passed", WELL_DONE)
             return
@@ -170,6 +172,7 @@ class HoldStillRun(StepRun):
         return {
             **super().details(),
             "exceeded_at_s": list(self._exceeded_at),
+            "attempt_peaks_mm": list(self._peaks),
             "yellow_fraction": step.yellow_fraction,
             "red_fraction": step.red_fraction,
         }
