@@ -103,6 +103,8 @@ class Rehearsal:
         self.audio = audio
         self.on_line = on_line
         self.stop_after_one = stop_after_one
+        self.stopped = False
+        """The one step asked for (``stop_after_one``) has finished: the session ends, nothing more is recorded."""
         self.on_moment: Callable[[str, float], None] | None = None
         """Called with (label, delay s) at moments worth a picture: 2 s into each step and retry (once the panel has
         settled), and when the stillness feedback first turns red in an attempt. The demo captures them."""
@@ -166,7 +168,7 @@ class Rehearsal:
 
     def end(self, reason: str = "ended_early") -> None:
         """Stop the procedure now (the nurse ended it, or the run was stopped), recording why."""
-        if not self.engine.finished:
+        if not self.engine.finished and not self.stopped:
             self.engine.end(reason)
             for item in self.engine.drain():
                 self._record(item)
@@ -199,6 +201,8 @@ class Rehearsal:
     # -- records -----------------------------------------------------------------------------------------------------
 
     def _record(self, item) -> None:
+        if self.stopped:
+            return  # one step was rehearsed: what the engine does after it is not part of the session
         if self.recorder is not None:
             self.recorder.record(item)
         if isinstance(item, StepStarted) and self.on_moment is not None:
@@ -208,8 +212,8 @@ class Rehearsal:
             self.results.append(item)
             if self.audio is not None and item.outcome in ("passed", "completed"):
                 self.audio.one_shot("ui_success", self.engine.clock)
-            if self.stop_after_one and not self.engine.finished:
-                self.engine.end("rehearsed one step")
+            if self.stop_after_one:
+                self.stopped = True
                 self._ended_at, self._hold_s = self._now, 0.0  # nothing to celebrate: end now
         elif isinstance(item, ComfortEvent):
             self.comfort.append(item)

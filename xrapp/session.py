@@ -127,13 +127,15 @@ def run_rehearsal(
     reason = "completed"
     try:
         report = app.run()
-        if not rehearsal.engine.finished:
+        if rehearsal.stopped:
+            reason = "rehearsed one step"
+        elif not rehearsal.engine.finished:
             reason = "ended_early"
     except BaseException:
         reason = "crashed"
         raise
     finally:
-        rehearsal.end("ended_early" if reason != "completed" else "completed")
+        rehearsal.end("ended_early")  # records the step in progress, unless the procedure is over
         if recorder is not None:
             recorder.close(reason)
     outcome = SessionOutcome(report, rehearsal, getattr(recorder, "session_id", None))
