@@ -35,6 +35,8 @@ class Grabbing:
         """hand name -> what it holds."""
         self.placed: dict[str, str] = {}
         """object name -> the zone it was last placed in (until it is taken again)."""
+        self.slots: dict[str, int] = {}
+        """object name -> its slot in that zone (see ``SnapZone.slot``)."""
         self._squeezed: dict[str, bool] = {}
 
     def is_held(self, item: Interactable) -> bool:
@@ -68,6 +70,7 @@ class Grabbing:
         """``hand`` takes ``item``; ``holder`` (4, 4) is the hand's (grip's) world transform now."""
         self.held[hand] = Holding(item, np.linalg.inv(holder) @ item.transform, item.transform.copy())
         self.placed.pop(item.name, None)
+        self.slots.pop(item.name, None)
         return [Grab(time, hand, item.name)]
 
     def follow(self, hand: str, holder: np.ndarray) -> None:
@@ -101,9 +104,12 @@ class Grabbing:
         accepting = [z for z in inside if item.name in z.accepts]
         if accepting:
             zone = accepting[0]
+            taken = {self.slots.get(name) for name, where in self.placed.items() if where == zone.name}
+            k = next(k for k in range(len(taken) + 1) if k not in taken)
             item.transform = item.transform.copy()
-            item.transform[:3, 3] = zone.center
+            item.transform[:3, 3] = zone.slot(k)
             self.placed[item.name] = zone.name
+            self.slots[item.name] = k
             return [PlacedInZone(time, hand, item.name, zone.name)]
         if settings.return_dropped_objects:
             item.transform = holding.home.copy()

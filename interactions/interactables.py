@@ -54,15 +54,27 @@ class Interactable:
 @dataclass(eq=False)
 class SnapZone:
     """A place objects are put: a sphere of ``radius`` metres around ``center`` (3,) metres (world), accepting the
-    interactables named in ``accepts``. An object let go with its centre inside snaps to ``center``."""
+    interactables named in ``accepts``. An object let go with its centre inside snaps to ``center``, or, with
+    ``spacing`` ((3,) metres, world), to the first free slot of a row along it: ``center``, ``center + spacing``,
+    ``center - spacing``, ``center + 2 spacing``... (a watch, a phone and keys side by side on a locker shelf)."""
 
     name: str
     center: tuple[float, float, float] | np.ndarray
     radius: float
     accepts: set[str] = field(default_factory=set)
+    spacing: tuple[float, float, float] | np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.center = np.array(self.center, dtype=np.float64).reshape(3)
+        if self.spacing is not None:
+            self.spacing = np.array(self.spacing, dtype=np.float64).reshape(3)
+
+    def slot(self, k: int) -> np.ndarray:
+        """(3,) world position of slot ``k`` (0 is the centre; then alternately one side and the other)."""
+        if self.spacing is None or k == 0:
+            return self.center.copy()
+        step = (k + 1) // 2 * (1 if k % 2 else -1)
+        return self.center + step * self.spacing
 
     def holds(self, point: ArrayLike) -> bool:
         """True when ``point`` (3,) is within the zone."""

@@ -96,7 +96,8 @@ PAUSED_TEXT = "일시정지 · Paused"
 class Role:
     """What an interactive node is: ``kind`` (one of :data:`KINDS`); for a zone, ``accepts`` (names of objects)
     and ``offset`` (3,) metres in the node's frame from the top centre of its mesh to where a placed object's
-    centre goes; for a spot, ``yaw_deg`` the direction faced on arrival (None keeps the user's)."""
+    centre goes, and ``spacing_m`` how far apart objects placed there stand along the node's x axis (0: all at one
+    point); for a spot, ``yaw_deg`` the direction faced on arrival (None keeps the user's)."""
 
     kind: str
     accepts: frozenset[str] = frozenset()
@@ -104,6 +105,7 @@ class Role:
     radius_m: float | None = None
     yaw_deg: float | None = None
     pokeable: bool = True
+    spacing_m: float = 0.0
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -523,7 +525,10 @@ def from_scene(
         if role.kind == "zone":
             top = transform_point(world, (centre[0], hi[1], centre[2]))
             radius = role.radius_m if role.radius_m is not None else float(max(half[0], half[2]))
-            zones.append(SnapZone(name, top + world[:3, :3] @ np.asarray(role.offset), radius, set(role.accepts)))
+            spacing = world[:3, :3] @ np.array([role.spacing_m, 0.0, 0.0]) if role.spacing_m else None
+            zones.append(
+                SnapZone(name, top + world[:3, :3] @ np.asarray(role.offset), radius, set(role.accepts), spacing)
+            )
             zone_nodes[name] = node
             continue
         if role.kind == "spot":

@@ -70,6 +70,10 @@ class SceneRole:
         None, doc="spot: the direction faced on arrival (default: as before)", unit="deg", min=-360, max=360
     )
     pokeable: bool = spec(True, doc="button: can also be pressed with a controller tip")
+    spacing_m: float = spec(
+        0.0, doc="zone: objects placed side by side this far apart along the node's x axis (0: all at one point)",
+        unit="m", min=0, max=2,
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)

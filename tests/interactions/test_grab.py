@@ -161,3 +161,33 @@ def test_gaze_dwell_picks_up_and_places_without_controllers():
     assert [(e.hand, e.object, e.zone) for e in of(events, PlacedInZone)] == [("gaze", "watch", "tray")]
     assert of(events, Select) == []
     np.testing.assert_allclose(items["watch"].position, TRAY)
+
+
+def test_objects_placed_in_a_zone_with_spacing_stand_side_by_side_and_reuse_a_freed_slot():
+    from interactions.colliders import BoxCollider
+    from interactions.grab import Grabbing
+    from interactions.interactables import Interactable, SnapZone
+
+    shelf = SnapZone("shelf", (0.0, 1.0, -0.5), 0.3, {"watch", "phone", "keys"}, spacing=(0.12, 0.0, 0.0))
+    grabbing, settings = Grabbing(), InteractionSettings()
+    things = {}
+    for name in ("watch", "phone", "keys"):
+        things[name] = Interactable(name, BoxCollider((0.02, 0.01, 0.02)), np.identity(4), grabbable=True)
+
+    def place(name, at=(0.01, 1.0, -0.5)):
+        holder = np.identity(4)
+        holder[:3, 3] = at
+        things[name].transform = holder.copy()  # in the hand: carried over the shelf
+        grabbing.grab(0.0, "right", things[name], holder)
+        grabbing.follow("right", holder)
+        events = grabbing.release(0.0, "right", [shelf], settings)
+        assert [type(e) for e in events] == [PlacedInZone]
+        return things[name].position
+
+    assert place("watch") == pytest.approx((0.0, 1.0, -0.5))
+    assert place("phone") == pytest.approx((0.12, 1.0, -0.5))
+    assert place("keys") == pytest.approx((-0.12, 1.0, -0.5))
+    holder = np.identity(4)
+    grabbing.grab(0.0, "left", things["watch"], holder)  # taken away again: slot 0 is free
+    grabbing.release(0.0, "left", [], settings)
+    assert place("watch", at=(0.1, 1.0, -0.5)) == pytest.approx((0.0, 1.0, -0.5))
