@@ -398,7 +398,8 @@ def command_rehearsal(args: argparse.Namespace, settings) -> int:
         audio = Player()
     try:
         outcome = run_rehearsal(path, _participant(args, path), settings, store=store, audio=audio,
-                                start_at=args.start_at, only=args.only, patient=patient, on_line=print)  # fmt: skip
+                                start_at=args.start_at, only=args.only, patient=patient, on_line=print,
+                                record_motion=args.record_motion)  # fmt: skip
     except ScenarioError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -83,6 +83,8 @@ class Rehearsal:
         on_line: called with one line of text per step started or finished and per comfort event (the command
             line prints them), or None.
         stop_after_one: end after the first step (with ``start_at``: rehearse that one block).
+        record_motion: also give the recorder every frame's raw head and controller poses (they identify people:
+            only with the participant's consent; the recorder's session must have been opened for it).
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class Rehearsal:
         settings: InteractionSettings | None = None,
         on_line: Callable[[str], None] | None = None,
         stop_after_one: bool = False,
+        record_motion: bool = False,
     ) -> None:
         self.scenario = scenario
         self.participant = participant
@@ -103,6 +106,7 @@ class Rehearsal:
         self.audio = audio
         self.on_line = on_line
         self.stop_after_one = stop_after_one
+        self.record_motion = record_motion and recorder is not None
         self.stopped = False
         """The one step asked for (``stop_after_one``) has finished: the session ends, nothing more is recorded."""
         self.on_moment: Callable[[str, float], None] | None = None
@@ -150,6 +154,8 @@ class Rehearsal:
         world_from_play = self.bridge.state.world_from_play
         head = _world_pose(frame.head, world_from_play)
         display = self.engine.update(frame.time, head, events, focused=frame.focused)
+        if self.record_motion and not self.stopped:
+            self.recorder.record_motion(self.engine.clock, frame.head, frame.left.grip, frame.right.grip)
         for item in self.engine.drain():
             self._record(item)
         if self.audio is not None:

@@ -88,6 +88,7 @@ def run_rehearsal(
     on_line=None,
     capture_every_step: bool = False,
     observers=(),
+    record_motion: bool = False,
 ) -> SessionOutcome:
     """Run one session of the scenario at ``scenario_path`` (see the module docstring).
 
@@ -99,9 +100,12 @@ def run_rehearsal(
         capture_every_step: mock runtime: capture the view 2 s into each step, and when the stillness feedback
             turns red (for a contact sheet).
         observers: called with (app, InputFrame, FrameTiming) every frame (tests inject faults this way).
+        record_motion: store the raw head and hand motion too (identifying: only with explicit consent).
     """
     scenario = load_scenario(scenario_path)
-    recorder = open_record(store, scenario, participant) if store is not None else None
+    if record_motion and store is None:
+        raise ValueError("--record-motion needs a record to store the motion in: drop --no-record")
+    recorder = open_record(store, scenario, participant, record_motion) if store is not None else None
     captures: list[tuple[str, int]] = []
     app: App | None = None
 
@@ -110,7 +114,14 @@ def run_rehearsal(
             on_line(text)
 
     rehearsal = Rehearsal(
-        scenario, participant, recorder=recorder, audio=audio, start_at=start_at, on_line=line, stop_after_one=only
+        scenario,
+        participant,
+        recorder=recorder,
+        audio=audio,
+        start_at=start_at,
+        on_line=line,
+        stop_after_one=only,
+        record_motion=record_motion,
     )
     if capture_every_step:
         settings.capture_frames = set()

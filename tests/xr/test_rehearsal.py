@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from interactions.procedure.results import StepResult
@@ -158,3 +159,35 @@ def test_killing_the_process_mid_scenario_keeps_every_finished_step(tmp_path):
         record = store.session(summary.session_id)
     assert [s.step_id for s in record.steps] == finished
     assert record.status == "ended_unexpectedly"
+
+
+def test_raw_motion_is_stored_only_when_asked(mock_runtime, tmp_path):
+    counts = {}
+    for asked in (False, True):
+        outcome, store = rehearse(tmp_path / str(asked), start_at="scan_first", only=True, record_motion=asked)
+        counts[asked] = len(store.motion(outcome.session_id))
+        assert [r.step_id for r in outcome.rehearsal.results] == ["scan_first"]
+        assert store.session(outcome.session_id).end_reason == "rehearsed one step"
+    assert counts[False] == 0
+    assert counts[True] >= 4.0 * HZ  # every frame of the 4 s block
+
+
+def test_the_demo_writes_its_contact_sheet_report_and_sound(mock_runtime, tmp_path):
+    from PIL import Image
+
+    from xrapp.audio import LEVEL_CAP_DBFS
+    from xrapp.demo import run_demo
+
+    files = run_demo(tmp_path / "out", scenario=str(MINI), language="en", refresh_hz=HZ, view_size=(48, 48))
+    assert set(files) == {"records", "contact sheet", "report", "steps", "session", "sound"}
+    sheet = Image.open(files["contact sheet"])
+    # Six steps, the drifting block twice (two tries), and once more when its feedback turned red: 8 pictures.
+    assert sheet.size[0] == 4 * 48 and sheet.size[1] == 2 * (48 + 28)
+    assert "scan_second" in files["report"].read_text()
+    import wave
+
+    with wave.open(str(files["sound"])) as wav:
+        assert (wav.getframerate(), wav.getsampwidth(), wav.getnchannels()) == (48000, 2, 1)
+        frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(float) / 32768
+    assert len(frames) / 48000 > 10.0  # the whole session's sound
+    assert 20 * np.log10(np.abs(frames).max()) <= LEVEL_CAP_DBFS + 0.1
