@@ -120,7 +120,7 @@ class Rehearsal:
             )
         self.catalogue = Catalogue.load(LOCALES, participant.language)
         self.paired = Catalogue.load(LOCALES, PAIRED_LANGUAGE) if participant.language != PAIRED_LANGUAGE else None
-        self.scene = load_rehearsal_scene(scenario)
+        self.scene = load_rehearsal_scene(scenario, self.text)
         self._ui = _ProcedurePanel(self.scene, self.text)
         self.bridge: SceneInteractions = from_scene(self.scene, _roles(scenario), settings)
         self._centres = _node_centres(self.scene)
@@ -133,6 +133,7 @@ class Rehearsal:
         self._ended_at: float | None = None  # frame time when the procedure finished or was ended
         self._hold_s = BADGE_HOLD_S
         self._highlighted: list[Node] = []
+        self._moving: tuple | None = None  # (step id, [(node or interactable, start (4, 4), local delta (3,))])
         self._shown: tuple | None = None
 
     # -- what the App calls ------------------------------------------------------------------------------------------
@@ -163,6 +164,7 @@ class Rehearsal:
             for event in events:
                 if isinstance(event, Select):
                     self.audio.one_shot("ui_select", self.engine.clock)
+        self._move(display)
         self._show(display)
         return events
 
@@ -256,6 +258,36 @@ class Rehearsal:
             self.on_moment(f"{display.step_index + 1}. {display.step_id}: {display.displacement_mm:.1f} mm", 0.5)
         self._highlight(display.highlights)
 
+    def _move(self, display) -> None:
+        """Slide a timed wait's ``moves`` nodes by ``move_by`` in step with its countdown; they stay where the wait
+        left them. Interactables (an object lying on the moving table) move as the system holds them."""
+        step = self.engine.current_step
+        if self._moving is not None and (step is None or step.id != self._moving[0]):
+            self._place_moved(1.0)  # the wait ended: exactly where it was going
+            self._moving = None
+        if step is None or not getattr(step, "moves", ()) or display.countdown_s is None:
+            return
+        if self._moving is None:
+            by = np.asarray(step.move_by, dtype=np.float64)
+            parts = []
+            for name in step.moves:
+                item = self.bridge.every.get(name)
+                if item is not None and item.grabbable:  # buttons follow their nodes: move those
+                    parts.append((item, item.transform.copy(), by))
+                    continue
+                node, parent = _node_and_parent_world(self.scene, name)
+                if node is not None:
+                    parts.append((node, node.transform.copy(), parent[:3, :3].T @ by))
+            self._moving = (step.id, parts)
+        duration = max(getattr(step, "duration_s", 0.0), 1e-6)
+        self._place_moved(min(max(1.0 - display.countdown_s / duration, 0.0), 1.0))
+
+    def _place_moved(self, fraction: float) -> None:
+        for thing, start, delta in self._moving[1]:
+            transform = start.copy()
+            transform[:3, 3] += fraction * delta
+            thing.transform = transform
+
     def _continue_wanted(self, display) -> bool:
         step = self.engine.current_step
         return (
@@ -314,9 +346,9 @@ def scenario_hash(scenario: Scenario) -> str:
 # -- the scene -----------------------------------------------------------------------------------------------------
 
 
-def load_rehearsal_scene(scenario: Scenario) -> Scene:
-    """The scenario's scene file, moved so the user's start is the origin of the play space, with the procedure's
-    panel (under ``subtitle``), the stillness fog and the pause panel added."""
+def load_rehearsal_scene(scenario: Scenario, text: Callable[[str], str] | None = None) -> Scene:
+    """The scenario's scene file, moved so the user's start is the origin of the play space, with the pause panel
+    and its resume button added, labelled by ``text(key)`` (the catalogue; Korean and English without one)."""
     path = Path(scenario.source).resolve().parent / scenario.scene.file
     scene = load_scene(path)
     # The room moves, not the world: overlays the App places in world coordinates (the subtitle) stay right.
@@ -324,9 +356,15 @@ def load_rehearsal_scene(scenario: Scenario) -> Scene:
     room.transform[:3, 3] = -np.asarray(scenario.scene.start, dtype=np.float64)
     room.transform = room.transform @ scene.root.transform
     scene.root = Node("root", children=[room])
-    pause = scene.root.add(paused_panel(PAUSED_PANEL))
+    if text is None:
+        pause = scene.root.add(paused_panel(PAUSED_PANEL))
+        label = "계속하기 · Resume"
+    else:
+        pause = scene.root.add(text_panel(text("ui.paused"), width_m=0.8, text_height_m=0.07, align="center",
+                                          background=(0.05, 0.06, 0.1, 1.0), name=PAUSED_PANEL))  # fmt: skip
+        label = text("ui.resume")
     pause.visible = False
-    resume = text_panel("계속하기 · Resume", width_m=0.5, text_height_m=0.05, align="center", name="resume_button",
+    resume = text_panel(label, width_m=0.5, text_height_m=0.05, align="center", name="resume_button",
                         background=(0.08, 0.40, 0.18, 1.0))  # fmt: skip
     resume.transform[:3, 3] = (0.0, -0.2, 0.01)
     pause.add(resume)
@@ -359,6 +397,15 @@ def _node_centres(scene: Scene) -> dict[str, np.ndarray]:
         else:
             centres.setdefault(node.name, world[:3, 3].copy())
     return centres
+
+
+def _node_and_parent_world(scene: Scene, name: str) -> tuple[Node | None, np.ndarray]:
+    """The visible node called ``name`` and its parent's (4, 4) world transform."""
+    parent_of = {id(child): world for node, world in scene.root.walk() for child in node.children}
+    for node, _ in scene.root.walk():
+        if node.name == name:
+            return node, parent_of.get(id(node), np.identity(4))
+    return None, np.identity(4)
 
 
 def _find_node(scene: Scene, name: str) -> Node | None:

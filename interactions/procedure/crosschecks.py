@@ -28,7 +28,7 @@ RUNTIME_UI_NODES = ("continue_button", "subtitle", "progress", "feedback", "badg
 )
 """Nodes the application makes at run time (not in the scene file), which steps may name."""
 
-NODE_FIELDS = ("highlight", "target", "targets", "objects", "zone", "spot", "order", "contaminants")
+NODE_FIELDS = ("highlight", "target", "targets", "objects", "zone", "spot", "order", "contaminants", "moves")
 """Step fields whose values name scene nodes."""
 
 _BROKEN = "<reported>"

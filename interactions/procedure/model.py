@@ -187,10 +187,15 @@ class PacedBreathing(Step):
 
 @dataclass(frozen=True, kw_only=True)
 class TimedWait(Step):
-    """Nothing to do but wait (the table moving, a sequence's sound): completes after ``duration_s``."""
+    """Nothing to do but wait (the table moving, a sequence's sound): completes after ``duration_s``. The nodes in
+    ``moves`` slide by ``move_by`` over the wait, and stay there."""
 
     TYPE: ClassVar[str] = "timed_wait"
     duration_s: float = spec(doc="how long", unit="s", min=0, max=3600)
+    moves: tuple[str, ...] = spec((), doc="scene nodes that move steadily during the wait (the table into the bore)")
+    move_by: tuple[float, float, float] = spec(
+        (0.0, 0.0, 0.0), doc="how far they move over the whole wait, world metres (x, y, z)", unit="m"
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
