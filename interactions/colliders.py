@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 _EPS = 1e-9
+_F64 = np.dtype(np.float64)
 
 
 class Collider(ABC):
@@ -45,18 +46,83 @@ def _to_local(transform: np.ndarray, origin: ArrayLike, direction: ArrayLike) ->
     return o, d
 
 
+def _xyz(v: ArrayLike) -> list[float]:
+    """A (3,) point or direction as three Python floats (plain arithmetic on them is far cheaper than numpy's)."""
+    if type(v) is np.ndarray and v.dtype is _F64:
+        return v.tolist()
+    return [float(c) for c in v]
+
+
 @dataclass(frozen=True, eq=False)
 class BoxCollider(Collider):
-    """A box centred on its local origin, oriented by the transform: ``half_extents`` (3,) metres."""
+    """A box centred on its local origin, oriented by the transform: ``half_extents`` (3,) metres.
+
+    Queries run in plain float arithmetic. The inverse of the last transform seen is kept, keyed by the transform's
+    bytes, so an object that stands still costs no matrix inverse per query, and one moved (a new array assigned, or
+    the old one changed in place) is inverted afresh on its next query.
+    """
 
     half_extents: tuple[float, float, float]
 
+    def __post_init__(self) -> None:
+        # (transform bytes, local-from-world rows (3, 4), world-from-local rows (3, 4)) as nested lists of floats.
+        object.__setattr__(self, "_placement", None)
+
+    def _rows(self, transform: np.ndarray) -> tuple[list[list[float]], list[list[float]]]:
+        """(local-from-world, world-from-local): the top three rows of each (4, 4) matrix, as floats."""
+        m = transform
+        if type(m) is not np.ndarray or m.dtype is not _F64:
+            m = np.asarray(m, dtype=np.float64)
+        key = m.tobytes()
+        placement = self._placement
+        if placement is None or placement[0] != key:
+            # The same inverse as before caching (not a rigid shortcut), so results do not move by a rounding.
+            placement = (key, np.linalg.inv(m)[:3].tolist(), m[:3].tolist())
+            object.__setattr__(self, "_placement", placement)
+        return placement[1], placement[2]
+
     def ray_distance(self, transform: np.ndarray, origin: ArrayLike, direction: ArrayLike) -> float | None:
+        (a, b, c), _ = self._rows(transform)
+        px, py, pz = _xyz(origin)
+        dx, dy, dz = _xyz(direction)
+        # Not normalised on purpose: the local point o + t d is the world point at the same t, so t stays in metres.
+        ox, oy, oz = (
+            a[0] * px + a[1] * py + a[2] * pz + a[3],
+            b[0] * px + b[1] * py + b[2] * pz + b[3],
+            c[0] * px + c[1] * py + c[2] * pz + c[3],
+        )
+        lx, ly, lz = (
+            a[0] * dx + a[1] * dy + a[2] * dz,
+            b[0] * dx + b[1] * dy + b[2] * dz,
+            c[0] * dx + c[1] * dy + c[2] * dz,
+        )
+        if not math.isfinite(ox + oy + oz + lx + ly + lz):
+            return self._ray_distance_arrays(transform, origin, direction)
+        hx, hy, hz = self.half_extents
+        if abs(ox) <= hx and abs(oy) <= hy and abs(oz) <= hz:
+            return None
+        # The slab test; an axis the ray runs parallel to constrains nothing if the origin is between its slabs.
+        near, far = -math.inf, math.inf
+        for o, d, e in ((ox, lx, hx), (oy, ly, hy), (oz, lz, hz)):
+            if abs(d) < _EPS:
+                if abs(o) > e:
+                    return None
+                continue
+            t1, t2 = (-e - o) / d, (e - o) / d
+            if t1 > t2:
+                t1, t2 = t2, t1
+            near, far = max(near, t1), min(far, t2)
+        if near > far or near < 0.0:
+            return None
+        return near
+
+    def _ray_distance_arrays(self, transform: np.ndarray, origin: ArrayLike, direction: ArrayLike) -> float | None:
+        """The slab test over arrays: kept for rays with non-finite coordinates (a tracking glitch), which it
+        answers as it always has (NaN, never a hit) where float comparisons would pick an arbitrary slab."""
         o, d = _to_local(transform, origin, direction)
         h = np.asarray(self.half_extents, dtype=np.float64)
         if np.all(np.abs(o) <= h):
             return None
-        # The slab test; an axis the ray runs parallel to constrains nothing if the origin is between its slabs.
         parallel = np.abs(d) < _EPS
         safe = np.where(parallel, 1.0, d)
         t1, t2 = (-h - o) / safe, (h - o) / safe
@@ -68,14 +134,20 @@ class BoxCollider(Collider):
         return float(near)
 
     def distance(self, transform: np.ndarray, point: ArrayLike) -> float:
-        inverse = np.linalg.inv(transform)
-        local = inverse[:3, :3] @ np.asarray(point, dtype=np.float64) + inverse[:3, 3]
-        h = np.asarray(self.half_extents, dtype=np.float64)
-        if np.all(np.abs(local) <= h):
+        (a, b, c), (fa, fb, fc) = self._rows(transform)
+        px, py, pz = _xyz(point)
+        lx = a[0] * px + a[1] * py + a[2] * pz + a[3]
+        ly = b[0] * px + b[1] * py + b[2] * pz + b[3]
+        lz = c[0] * px + c[1] * py + c[2] * pz + c[3]
+        hx, hy, hz = self.half_extents
+        if abs(lx) <= hx and abs(ly) <= hy and abs(lz) <= hz:
             return 0.0
-        closest = np.clip(local, -h, h)
-        world = transform[:3, :3] @ closest + transform[:3, 3]
-        return float(np.linalg.norm(world - np.asarray(point, dtype=np.float64)))
+        # The nearest point of the box, in the local frame, then back in the world (where distances are metres).
+        cx, cy, cz = min(max(lx, -hx), hx), min(max(ly, -hy), hy), min(max(lz, -hz), hz)
+        wx = fa[0] * cx + fa[1] * cy + fa[2] * cz + fa[3] - px
+        wy = fb[0] * cx + fb[1] * cy + fb[2] * cz + fb[3] - py
+        wz = fc[0] * cx + fc[1] * cy + fc[2] * cz + fc[3] - pz
+        return math.sqrt(wx * wx + wy * wy + wz * wz)
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,7 +41,8 @@ class Grabbing:
 
     def is_held(self, item: Interactable) -> bool:
         """True when some hand (or the gaze) holds ``item``."""
-        return any(h.target is item for h in self.held.values())
+        # Asked for every interactable on every ray each frame, and mostly nothing is held.
+        return bool(self.held) and any(h.target is item for h in self.held.values())
 
     def squeeze(self, hand: str, value: float, settings: InteractionSettings) -> str | None:
         """Feed ``hand``'s squeeze (0..1): ``"grab"`` on the frame it crosses ``squeeze_grab`` upwards,

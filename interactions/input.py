@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 IDENTITY = (0.0, 0.0, 0.0, 1.0)
 
@@ -23,15 +24,33 @@ class Pose:
 
     def forward(self) -> np.ndarray:
         """(3,) unit vector the pose looks or points along (its -Z axis)."""
-        return self.rotate((0.0, 0.0, -1.0))
+        return np.array(rotate_vector(self.orientation, (0.0, 0.0, -1.0)))
 
     def rotate(self, v) -> np.ndarray:
-        """(3,) ``v`` rotated by the orientation."""
+        """(3,) ``v`` rotated by the orientation (or (n, 3) vectors, each rotated)."""
+        v = np.asarray(v, dtype=np.float64)
+        if v.shape == (3,):
+            return np.array(rotate_vector(self.orientation, v))
         x, y, z, w = self.orientation
         q = np.array([x, y, z])
-        v = np.asarray(v, dtype=np.float64)
         t = 2.0 * np.cross(q, v)
         return v + w * t + np.cross(q, t)
+
+
+def rotate_vector(q: ArrayLike, v: ArrayLike) -> tuple[float, float, float]:
+    """``v`` (3,) rotated by the (x, y, z, w) quaternion ``q`` (assumed unit), as a plain tuple.
+
+    ``v + 2w (q x v) + q x (2 (q x v))``, written out in floats: numpy's per-call overhead on 3-vectors costs more
+    than the arithmetic, and this runs several times per ray per frame.
+    """
+    x, y, z, w = (float(c) for c in q)
+    vx, vy, vz = (float(c) for c in v)
+    tx, ty, tz = 2.0 * (y * vz - z * vy), 2.0 * (z * vx - x * vz), 2.0 * (x * vy - y * vx)
+    return (
+        vx + w * tx + (y * tz - z * ty),
+        vy + w * ty + (z * tx - x * tz),
+        vz + w * tz + (x * ty - y * tx),
+    )
 
 
 @dataclass(frozen=True)

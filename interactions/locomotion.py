@@ -125,10 +125,23 @@ class Locomotion:
         self._stick: dict[str, str] = {}
         self._menu_since: dict[str, float | None] = {}
         self._menu_done: dict[str, bool] = {}
+        self._world: tuple[tuple[float, bytes, float], np.ndarray] | None = None
 
     def world_from_play(self, settings: InteractionSettings) -> np.ndarray:
-        """(4, 4) play space to world now, with the seated height if seated mode is on."""
-        return self.space.world_from_play(settings.seated_height_offset_m if settings.seated else 0.0)
+        """(4, 4) play space to world now, with the seated height if seated mode is on (a fresh array)."""
+        return self.world_from_play_view(settings).copy()
+
+    def world_from_play_view(self, settings: InteractionSettings) -> np.ndarray:
+        """:meth:`world_from_play` without the copy, read-only: for reading several times a frame. It is made
+        again only when the offset (yaw, position, changed in place or replaced) or the seated height changes."""
+        height = settings.seated_height_offset_m if settings.seated else 0.0
+        space = self.space
+        key = (space.yaw_deg, np.asarray(space.position, dtype=np.float64).tobytes(), height)
+        if self._world is None or self._world[0] != key:
+            matrix = space.world_from_play(height)
+            matrix.flags.writeable = False
+            self._world = (key, matrix)
+        return self._world[1]
 
     def fade(self, dt: float, settings: InteractionSettings) -> None:
         """Let the vignette fade for ``dt`` seconds (exponentially, time constant ``vignette_fade_s``)."""

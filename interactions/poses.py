@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from interactions.input import Pose
+from interactions.input import Pose, rotate_vector
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,22 @@ class Ray:
 
 def rotation_matrix(q: ArrayLike) -> np.ndarray:
     """(3, 3) rotation of the (x, y, z, w) quaternion ``q`` (normalised first, as runtimes' are only nearly unit)."""
-    x, y, z, w = np.asarray(q, dtype=np.float64) / np.linalg.norm(q)
-    return np.array(
-        [
-            [1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)],
-            [2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)],
-            [2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)],
-        ]
+    return np.array(_rotation_rows(q))
+
+
+def _rotation_rows(q: ArrayLike) -> tuple[tuple[float, float, float], ...]:
+    """The rows of :func:`rotation_matrix` as floats: poses are turned into matrices several times a frame, and
+    numpy's overhead on a 4-vector costs more than the arithmetic."""
+    x, y, z, w = (float(c) for c in q)
+    n = math.sqrt(x * x + y * y + z * z + w * w)
+    if n == 0.0 or not math.isfinite(n):
+        x, y, z, w = np.asarray(q, dtype=np.float64) / np.linalg.norm(q)  # NaN rows, with numpy's warning
+    else:
+        x, y, z, w = x / n, y / n, z / n, w / n
+    return (
+        (1 - 2 * (y * y + z * z), 2 * (x * y - z * w), 2 * (x * z + y * w)),
+        (2 * (x * y + z * w), 1 - 2 * (x * x + z * z), 2 * (y * z - x * w)),
+        (2 * (x * z - y * w), 2 * (y * z + x * w), 1 - 2 * (x * x + y * y)),
     )
 
 
@@ -65,18 +74,15 @@ def quat_multiply(a: ArrayLike, b: ArrayLike) -> np.ndarray:
 
 def pose_matrix(pose: Pose) -> np.ndarray:
     """(4, 4) the matrix taking points from the pose's local frame to its parent's."""
-    m = np.identity(4)
-    m[:3, :3] = rotation_matrix(pose.orientation)
-    m[:3, 3] = pose.position
-    return m
+    (a, b, c), (x, y, z) = _rotation_rows(pose.orientation), pose.position
+    return np.array(((*a, x), (*b, y), (*c, z), (0.0, 0.0, 0.0, 1.0)), dtype=np.float64)
 
 
 def yaw_matrix(yaw_deg: float, position: ArrayLike = (0.0, 0.0, 0.0)) -> np.ndarray:
     """(4, 4) a rotation of ``yaw_deg`` degrees about +Y followed by a translation ``position`` (3,) metres."""
     a = math.radians(yaw_deg)
     c, s = math.cos(a), math.sin(a)
-    m = np.identity(4)
-    m[:3, :3] = [[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]]
+    m = np.array(((c, 0.0, s, 0.0), (0.0, 1.0, 0.0, 0.0), (-s, 0.0, c, 0.0), (0.0, 0.0, 0.0, 1.0)))
     m[:3, 3] = position
     return m
 
@@ -96,4 +102,30 @@ def transform_point(m: np.ndarray, p: ArrayLike) -> np.ndarray:
 
 def pose_ray(pose: Pose, world_from_play: np.ndarray) -> Ray:
     """The ray a pose points along (its -Z axis), in world coordinates through the (4, 4) ``world_from_play``."""
-    return Ray.make(transform_point(world_from_play, pose.position), world_from_play[:3, :3] @ pose.forward())
+    origin, (dx, dy, dz) = pose_origin_and_forward(pose, world_from_play)
+    n = math.sqrt(dx * dx + dy * dy + dz * dz)
+    if n == 0.0:
+        raise ValueError("a ray needs a non-zero direction")
+    return Ray(np.array(origin), np.array((dx / n, dy / n, dz / n)))
+
+
+def pose_origin_and_forward(
+    pose: Pose, world_from_play: np.ndarray
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """The pose's position (metres) and its -Z axis (not renormalised), in world coordinates through the (4, 4)
+    ``world_from_play``, as float tuples: the same numbers as ``transform_point`` and ``@ pose.forward()``."""
+    # In floats: rays and poke tips are made several times a frame, where numpy's per-call cost outweighs the work.
+    a, b, c = np.asarray(world_from_play, dtype=np.float64)[:3].tolist()
+    px, py, pz = (float(v) for v in pose.position)
+    fx, fy, fz = rotate_vector(pose.orientation, (0.0, 0.0, -1.0))
+    origin = (
+        a[0] * px + a[1] * py + a[2] * pz + a[3],
+        b[0] * px + b[1] * py + b[2] * pz + b[3],
+        c[0] * px + c[1] * py + c[2] * pz + c[3],
+    )
+    forward = (
+        a[0] * fx + a[1] * fy + a[2] * fz,
+        b[0] * fx + b[1] * fy + b[2] * fz,
+        c[0] * fx + c[1] * fy + c[2] * fz,
+    )
+    return origin, forward

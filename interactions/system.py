@@ -37,8 +37,16 @@ from interactions.input import HandInput, InputFrame, Pose
 from interactions.interactables import Interactable, SnapZone, nearest_hit
 from interactions.locomotion import Locomotion, TeleportSpot, nearest_spot
 from interactions.pointers import Pointer
-from interactions.poke import PokeDetector, poke_tip
-from interactions.poses import Ray, pose_matrix, pose_ray, transform_point, yaw_matrix, yaw_of
+from interactions.poke import PokeDetector
+from interactions.poses import (
+    Ray,
+    pose_matrix,
+    pose_origin_and_forward,
+    pose_ray,
+    transform_point,
+    yaw_matrix,
+    yaw_of,
+)
 from interactions.settings import InteractionSettings
 
 __all__ = [
@@ -135,6 +143,7 @@ class InteractionSystem:
         self._time: float | None = None
         self._requests: list[tuple[str, str, object]] = []
         self._tips: dict[str, tuple[float, float, float] | None] = dict.fromkeys(HANDS)
+        self._rays: dict[int, tuple[Pose, np.ndarray, Ray]] = {}  # this frame's: id(pose) → (pose, world, ray)
 
     # --- Requests from outside the frame (UI buttons, the operator's console, the desktop simulator) ----------------
 
@@ -175,6 +184,7 @@ class InteractionSystem:
             return self._suspend(frame)
 
         events: list[Event] = []
+        self._rays.clear()
         requests, self._requests = self._requests, []
         for kind, source, arg in requests:
             events += self._request(t, kind, source, arg, frame.head)
@@ -186,10 +196,10 @@ class InteractionSystem:
                 t, side, hand, frame.head, aim, s, enabled=hand.active and not self.paused
             )
 
-        holders = self._holders(frame)
+        holders = _Holders(frame, self.locomotion.world_from_play_view(s))
         if not self.paused:
-            for hand, holder in holders.items():
-                if holder is not None:
+            for hand in (*HANDS, GAZE):
+                if hand in self.grabbing.held and (holder := holders[hand]) is not None:
                     self.grabbing.follow(hand, holder)
 
         for side in HANDS:
@@ -197,10 +207,10 @@ class InteractionSystem:
 
         for side in HANDS:
             events += self._point(t, side, frame.hand(side))
-        events += self._gaze(t, frame, holders[GAZE])
+        events += self._gaze(t, frame, holders)
 
         for side in HANDS:
-            events += self._grab(t, side, frame.hand(side), holders[side])
+            events += self._grab(t, side, frame.hand(side), holders)
         return events
 
     @property
@@ -300,19 +310,17 @@ class InteractionSystem:
         return out
 
     def _ray(self, pose: Pose | None) -> Ray | None:
-        return None if pose is None else pose_ray(pose, self.locomotion.world_from_play(self.settings))
-
-    def _holders(self, frame: InputFrame) -> dict[str, np.ndarray | None]:
-        """hand -> (4, 4) world transform that what it holds follows: the grip (else the aim) for a controller,
-        the head for the gaze."""
-        w = self.locomotion.world_from_play(self.settings)
-        holders: dict[str, np.ndarray | None] = {}
-        for side in HANDS:
-            hand = frame.hand(side)
-            pose = (hand.grip or hand.aim) if hand.active else None
-            holders[side] = None if pose is None else w @ pose_matrix(pose)
-        holders[GAZE] = w @ pose_matrix(frame.head)
-        return holders
+        """The world ray of ``pose`` now; made once a frame per pose while the locomotion offset stays the same
+        (the offset's matrix is a new object whenever it changes, so comparing identities is enough)."""
+        if pose is None:
+            return None
+        w = self.locomotion.world_from_play_view(self.settings)
+        known = self._rays.get(id(pose))
+        if known is not None and known[0] is pose and known[1] is w:
+            return known[2]
+        ray = pose_ray(pose, w)
+        self._rays[id(pose)] = (pose, w, ray)
+        return ray
 
     def _poke(self, t: float, side: str, hand: HandInput) -> list[Event]:
         s = self.settings
@@ -321,10 +329,14 @@ class InteractionSystem:
             detector.reset()
             self._tips[side] = None
             return []
-        w = self.locomotion.world_from_play(s)
-        tip = poke_tip(transform_point(w, hand.grip.position), w[:3, :3] @ hand.aim.forward(), s.poke_tip_offset_m)
-        self._tips[side] = tuple(float(c) for c in tip)
-        return self._after(t, side, detector.update(t, tip, self.interactables, s, self._allowed))
+        w = self.locomotion.world_from_play_view(s)
+        grip, _ = pose_origin_and_forward(hand.grip, w)
+        _, aim = pose_origin_and_forward(hand.aim, w)
+        # poke_tip's sum, in floats (a tip per hand per frame).
+        offset = float(s.poke_tip_offset_m)
+        tip = (grip[0] + offset * aim[0], grip[1] + offset * aim[1], grip[2] + offset * aim[2])
+        self._tips[side] = tip
+        return self._after(t, side, detector.update(t, np.array(tip), self.interactables, s, self._allowed))
 
     def _point(self, t: float, side: str, hand: HandInput) -> list[Event]:
         pointer = self.pointers[side]
@@ -344,7 +356,7 @@ class InteractionSystem:
         mode = self.settings.gaze
         return mode == "always" or (mode == "auto" and not (frame.left.active or frame.right.active))
 
-    def _gaze(self, t: float, frame: InputFrame, head_holder: np.ndarray) -> list[Event]:
+    def _gaze(self, t: float, frame: InputFrame, holders: _Holders) -> list[Event]:
         """Hover by gaze, and act when a dwell completes: select a selectable, pick up a grabbable (held in front
         of the eyes), put a held object into a zone, or teleport to a spot."""
         s = self.settings
@@ -358,7 +370,7 @@ class InteractionSystem:
                 events += self.grabbing.release(t, GAZE, self.zones, s)
             return events
 
-        ray = pose_ray(frame.head, self.locomotion.world_from_play(s))
+        ray = pose_ray(frame.head, self.locomotion.world_from_play_view(s))
         holding = GAZE in self.grabbing.held
         hit = nearest_hit(
             ray,
@@ -392,7 +404,7 @@ class InteractionSystem:
             events += pointer.click(t)
         elif kind == "item":
             self._hold_in_front(item, frame.head)
-            events += self.grabbing.grab(t, GAZE, item, head_holder)
+            events += self.grabbing.grab(t, GAZE, item, holders[GAZE])
             events += pointer.hover(t, None)  # it is held now, so no longer under the gaze
         elif kind == "zone":
             zone = next(z for z in self.zones if z.name == name)
@@ -405,7 +417,7 @@ class InteractionSystem:
     def _hold_in_front(self, item: Interactable, head: Pose) -> None:
         """Bring an object picked up by gaze to ``gaze_hold_distance_m`` in front of the eyes and a little below
         the line of sight, so it is plainly held and does not hide what the user looks at next."""
-        w = self.locomotion.world_from_play(self.settings)
+        w = self.locomotion.world_from_play_view(self.settings)
         eye = transform_point(w, head.position)
         yaw = yaw_of(w[:3, :3] @ head.forward())
         below = math.radians(25.0)
@@ -413,7 +425,7 @@ class InteractionSystem:
         item.transform = item.transform.copy()
         item.transform[:3, 3] = eye + self.settings.gaze_hold_distance_m * forward
 
-    def _grab(self, t: float, side: str, hand: HandInput, holder: np.ndarray | None) -> list[Event]:
+    def _grab(self, t: float, side: str, hand: HandInput, holders: _Holders) -> list[Event]:
         s = self.settings
         holding = side in self.grabbing.held
         if not hand.active:
@@ -427,7 +439,10 @@ class InteractionSystem:
         edge = self.grabbing.squeeze(side, hand.squeeze, s)
         if edge == "release" and holding:
             return self._after(t, side, self.grabbing.release(t, side, self.zones, s))
-        if edge != "grab" or holding or holder is None:
+        if edge != "grab" or holding:
+            return []
+        holder = holders[side]
+        if holder is None:
             return []
         item = self.grabbing.near(holder[:3, 3], self._free(), s.near_grab_radius_m)
         if item is None:
@@ -441,3 +456,28 @@ class InteractionSystem:
 
     def _free(self) -> Iterable[Interactable]:
         return (i for i in self.interactables if self._allowed(i) and not self.grabbing.is_held(i))
+
+
+class _Holders:
+    """hand -> (4, 4) world transform that what it holds follows: the grip (else the aim) for a controller, the
+    head for the gaze; None for a hand that is off or untracked.
+
+    Made on first use (most frames nothing is held or grabbed), from this frame's poses and the locomotion offset
+    ``world_from_play`` (4, 4) as it was when this was created, so a teleport later in the frame does not move
+    them: what was computed up front before is computed late now, with the same inputs.
+    """
+
+    def __init__(self, frame: InputFrame, world_from_play: np.ndarray) -> None:
+        self._frame = frame
+        self._w = world_from_play
+        self._made: dict[str, np.ndarray | None] = {}
+
+    def __getitem__(self, hand: str) -> np.ndarray | None:
+        if hand not in self._made:
+            if hand == GAZE:
+                pose: Pose | None = self._frame.head
+            else:
+                held = self._frame.hand(hand)
+                pose = (held.grip or held.aim) if held.active else None
+            self._made[hand] = None if pose is None else self._w @ pose_matrix(pose)
+        return self._made[hand]

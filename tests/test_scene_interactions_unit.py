@@ -101,6 +101,31 @@ def test_a_grabbed_node_follows_the_hand_and_rests_in_the_zone_it_is_placed_in()
     assert world_of(scene, "cup")[:3, 3] == pytest.approx((TRAY_AT[0], 1.0, TRAY_AT[2]))
 
 
+def test_a_button_node_moved_in_place_between_frames_is_hit_where_it_now_is():
+    scene, bridge = scene_and_bridge()
+    bridge.update(frame(0.0, right=controller(target=BUTTON_AT)))
+    assert bridge.state.hovered["right"] == "button"
+    scene.find("button").transform[0, 3] = 2.0  # the panel slides aside; its node's matrix changed in place
+    bridge.update(frame(DT, right=controller(target=BUTTON_AT)))
+    assert bridge.state.hovered["right"] is None
+    bridge.update(frame(2 * DT, right=controller(target=(2.0, 1.6, -1.5))))
+    assert bridge.state.hovered["right"] == "button"
+
+
+def test_a_resting_grabbable_stays_put_when_its_parent_moves_or_its_node_is_changed():
+    # Its node's local transform is worked out from the parent and the interactable each frame (and kept while
+    # neither changes): a parent moved in place or a node matrix changed from outside must not leave it stale.
+    scene, bridge = scene_and_bridge()
+    bridge.update(frame(0.0))
+    assert world_of(scene, "cup")[:3, 3] == pytest.approx(CUP_AT)
+    scene.find("shelf_group").transform[0, 3] = 0.5
+    bridge.update(frame(DT))
+    assert world_of(scene, "cup")[:3, 3] == pytest.approx(CUP_AT)
+    scene.find("cup").transform[1, 3] += 1.0
+    bridge.update(frame(2 * DT))
+    assert world_of(scene, "cup")[:3, 3] == pytest.approx(CUP_AT)
+
+
 def test_the_dwell_ring_fills_at_the_gaze_point_facing_the_head_and_goes_when_done():
     scene, bridge = scene_and_bridge(dwell_s=0.5, dwell_cooldown_s=10.0)
     look = looking_at(EYE, BUTTON_AT)

@@ -124,20 +124,44 @@ def _role(value: Role | str) -> Role:
     return value if isinstance(value, Role) else Role(value)
 
 
-def _worlds(scene: Scene) -> dict[int, tuple[Node, np.ndarray, np.ndarray]]:
-    """id(node) → (node, world transform, parent's world transform) for every visible node."""
-    out: dict[int, tuple[Node, np.ndarray, np.ndarray]] = {}
+class _Visible:
+    """The visible nodes of a scene as it is now, with world transforms made on demand and kept.
 
-    def walk(node: Node, parent: np.ndarray) -> None:
-        if not node.visible:
-            return
-        world = parent @ node.transform
-        out[id(node)] = (node, world, parent)
-        for child in node.children:
-            walk(child, world)
+    One walk per frame finds which nodes are visible and their parents (cheap); the (4, 4) matrix products are made
+    only for the nodes asked about and their ancestors, not for the whole scene. It is a snapshot: valid while no
+    node's transform, visibility or children change, so make a new one each frame (or after changing the scene).
+    """
 
-    walk(scene.root, np.identity(4))
-    return out
+    def __init__(self, scene: Scene) -> None:
+        self.parents: dict[int, Node | None] = {}
+        """id(node) → its parent (None for the root), for every visible node."""
+        self._worlds: dict[int, np.ndarray] = {}
+        # Depth first, children pushed in reverse: the order (and so, for a node placed twice, which place counts)
+        # is that of the recursive walk this replaces. Hidden children are never pushed: their subtrees are hidden.
+        parents = self.parents
+        stack: list[tuple[Node, Node | None]] = [(scene.root, None)] if scene.root.visible else []
+        while stack:
+            node, parent = stack.pop()
+            parents[id(node)] = parent
+            for child in reversed(node.children):
+                if child.visible:
+                    stack.append((child, node))
+
+    def __contains__(self, node: Node) -> bool:
+        return id(node) in self.parents
+
+    def world(self, node: Node) -> np.ndarray:
+        """(4, 4) the world transform of visible ``node`` (KeyError for a hidden one); do not modify it."""
+        world = self._worlds.get(id(node))
+        if world is None:
+            world = self.parent_world(node) @ node.transform
+            self._worlds[id(node)] = world
+        return world
+
+    def parent_world(self, node: Node) -> np.ndarray:
+        """(4, 4) the world transform of visible ``node``'s parent (the identity for the root)."""
+        parent = self.parents[id(node)]
+        return np.identity(4) if parent is None else self.world(parent)
 
 
 def _all_nodes(node: Node):
@@ -231,6 +255,9 @@ class SceneInteractions:
         self.every = {i.name: i for i in system.interactables}  # all of them, shown or hidden
         self.last_state: InteractionState | None = None
         self._glowing: dict[int, tuple[Node, tuple[float, float, float] | None]] = {}  # id → (node, before)
+        # name → (bytes of parent world, object and offset transforms, the node transform they gave): a grabbable
+        # that stands still does not cost two matrix inverses per frame.
+        self._placed_nodes: dict[str, tuple[bytes, np.ndarray]] = {}
 
         self.overlays = scene.root.add(Node("interaction_overlays"))
         # The dwell ring: a faint full track, and the filled arc chosen from RING_STEPS precomputed meshes.
@@ -274,38 +301,56 @@ class SceneInteractions:
     def update(self, frame: InputFrame) -> list[Event]:
         """One frame: scene → hit boxes, the interaction system, then what it did → scene. The events, as
         ``InteractionSystem.update`` returns them."""
-        self._sync_hit_boxes()
+        visible = _Visible(self.scene)
+        self._sync_hit_boxes(visible)
         events = self.system.update(frame)
         for widget in self.widgets:
             widget.handle(events)
         state = self.system.state
         self.last_state = state
-        self.apply(state, frame)
+        # The system changes interactables, never the scene, so the walk above still holds for applying what it
+        # did; widgets may move or hide nodes, so with any of them the scene is walked again.
+        self._apply(state, frame, None if self.widgets else visible)
         return events
 
-    def _sync_hit_boxes(self) -> None:
-        """Visible buttons follow their nodes (panels may move); hidden ones leave the system's list."""
-        worlds = _worlds(self.scene)
+    def _sync_hit_boxes(self, visible: _Visible | None = None) -> None:
+        """Visible buttons follow their nodes (panels may move); hidden ones leave the system's list. ``visible``:
+        this frame's view of the scene, if already made."""
+        if visible is None:
+            visible = _Visible(self.scene)
         shown = []
         for name, item in self.every.items():
             node = self.nodes[name]
-            entry = worlds.get(id(node))
-            if entry is None and not self.system.grabbing.is_held(item):
+            if node in visible:
+                if not item.grabbable:
+                    item.transform = visible.world(node) @ self.offsets[name]
+            elif not self.system.grabbing.is_held(item):
                 continue
-            if not item.grabbable and entry is not None:
-                item.transform = entry[1] @ self.offsets[name]
             shown.append(item)
         self.system.interactables[:] = shown  # in place: the system holds the list by reference
 
     def apply(self, state: InteractionState, frame: InputFrame | None = None) -> None:
         """Show ``state`` in the scene: grabbed and placed objects where the system put them, glows, the dwell ring,
         the vignette and the paused panel. ``frame`` (for the head pose) may be None: then only the nodes move."""
-        worlds = _worlds(self.scene)
-        for name, item in self.every.items():
-            node = self.nodes[name]
-            if item.grabbable and id(node) in worlds:
-                parent = worlds[id(node)][2]
-                node.transform = np.linalg.inv(parent) @ item.transform @ np.linalg.inv(self.offsets[name])
+        self._apply(state, frame, None)
+
+    def _apply(
+        self,
+        state: InteractionState,
+        frame: InputFrame | None,
+        visible: _Visible | None,
+    ) -> None:
+        """:meth:`apply`, with this frame's view of the scene if it is still valid (None: look at it now)."""
+        if visible is None:
+            visible = _Visible(self.scene)
+        # Every parent's world first, then the moves: a grabbable under another is placed by where its parent was.
+        moves = [
+            (name, node, visible.parent_world(node), item.transform)
+            for name, item in self.every.items()
+            if item.grabbable and (node := self.nodes[name]) in visible
+        ]
+        for name, node, parent, placed in moves:
+            node.transform = self._node_transform(name, parent, placed)
         self._glow(state)
         if frame is None:
             return
@@ -314,6 +359,17 @@ class SceneInteractions:
         self._ring(state, frame, w)
         self._vignette(state, head)
         self._pause(state, head)
+
+    def _node_transform(self, name: str, parent: np.ndarray, placed: np.ndarray) -> np.ndarray:
+        """(4, 4) the local transform that puts node ``name`` (under a parent at ``parent``, world) where its
+        interactable is (``placed``, world), a fresh array; remembered while the three matrices stay the same."""
+        offset = self.offsets[name]
+        key = b"".join(np.asarray(m, dtype=np.float64).tobytes() for m in (parent, placed, offset))
+        known = self._placed_nodes.get(name)
+        if known is None or known[0] != key:
+            known = (key, np.linalg.inv(parent) @ placed @ np.linalg.inv(offset))
+            self._placed_nodes[name] = known
+        return known[1].copy()
 
     def _glow(self, state: InteractionState) -> None:
         wanted: dict[int, tuple[Node, tuple[float, float, float]]] = {}
@@ -507,7 +563,7 @@ def from_scene(
     """Interactables, zones and spots from the nodes named in ``roles`` (see the module docstring), an
     InteractionSystem over them, and the bridge that shows it in ``scene``."""
     settings = settings if settings is not None else InteractionSettings()
-    worlds = _worlds(scene)
+    visible = _Visible(scene)
     items: list[Interactable] = []
     zones: list[SnapZone] = []
     spots: list[TeleportSpot] = []
@@ -519,7 +575,7 @@ def from_scene(
         node = _find(scene, name)
         if node.mesh is None:
             raise ValueError(f"interactive node {name!r} ({role.kind}) has no mesh to take its shape from")
-        world = worlds[id(node)][1] if id(node) in worlds else _hidden_world(scene, node)
+        world = visible.world(node) if node in visible else _hidden_world(scene, node)
         lo, hi = node.mesh.bounds()
         centre, half = (lo + hi) / 2, (hi - lo) / 2
         if role.kind == "zone":

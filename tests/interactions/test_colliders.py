@@ -84,3 +84,34 @@ def test_mesh_point_distance_and_containment():
 def test_mesh_refuses_faces_outside_its_vertices():
     with pytest.raises(ValueError, match="outside"):
         MeshCollider(np.zeros((3, 3)), [[0, 1, 3]])
+
+
+def test_a_box_whose_transform_is_changed_in_place_is_found_where_it_now_is():
+    # The box keeps the inverse of the last transform it saw: changing that very array must not leave it stale.
+    box = BoxCollider((0.5, 0.5, 0.5))
+    m = translate(0, 0, -5)
+    assert box.ray_distance(m, (0, 0, 0), (0, 0, -1)) == pytest.approx(4.5)
+    assert box.distance(m, (0, 0, -3)) == pytest.approx(1.5)
+    m[:3, 3] = (0, 0, -3)
+    assert box.ray_distance(m, (0, 0, 0), (0, 0, -1)) == pytest.approx(2.5)
+    assert box.distance(m, (0, 0, -3)) == 0.0
+    m[0, 3] = 2.0
+    assert box.ray_distance(m, (0, 0, 0), (0, 0, -1)) is None
+    assert box.distance(m, (0, 0, -3)) == pytest.approx(1.5)
+    m[:3, :3] *= 3.0  # scaled in place: now 3 m wide, reaching x = 0.5 from its centre at x = 2
+    assert box.ray_distance(m, (0, 0, 0), (0, 0, -1)) is None
+    assert box.ray_distance(m, (1, 0, 0), (0, 0, -1)) == pytest.approx(1.5)
+
+
+def test_one_box_placed_by_two_transforms_in_turn_answers_for_each():
+    box = BoxCollider((0.5, 0.5, 0.5))
+    near, far = translate(0, 0, -2), translate(0, 0, -8)
+    for _ in range(2):
+        assert box.ray_distance(near, (0, 0, 0), (0, 0, -1)) == pytest.approx(1.5)
+        assert box.ray_distance(far, (0, 0, 0), (0, 0, -1)) == pytest.approx(7.5)
+
+
+def test_a_ray_with_non_finite_coordinates_hits_no_box():
+    box = BoxCollider((0.5, 0.5, 0.5))
+    hit = box.ray_distance(translate(0, 0, -5), (np.nan, 0, 0), (0, 0, -1))
+    assert hit is None or np.isnan(hit)

@@ -156,3 +156,28 @@ def test_the_vignette_strength_and_size_are_settings():
     system.settings.vignette = 0.0
     run(system, [stick(0.0), stick(1.0)], start=5.0)
     assert system.state.vignette == 0.0
+
+
+def test_the_view_follows_the_play_space_changed_in_place_and_the_state_is_a_copy():
+    system, _ = room()
+    system.update(frame(0.0, head=HEAD))
+    system.locomotion.space.position[0] = 1.0  # in place, as a turn does
+    view = system.state.world_from_play
+    assert view[:3, 3] == pytest.approx((1.0, 0.0, 0.0))
+    view[:3, 3] = (9.0, 9.0, 9.0)  # changing a snapshot changes nothing
+    assert system.state.world_from_play[:3, 3] == pytest.approx((1.0, 0.0, 0.0))
+    system.locomotion.space.yaw_deg = 90.0
+    assert yaw_of(system.state.world_from_play[:3, :3] @ (0.0, 0.0, -1.0)) == pytest.approx(90.0)
+
+
+def test_a_hand_that_turns_and_points_in_one_frame_points_through_the_turned_view():
+    # The aim ray is made for the stick before the turn; pointing must use the view after it, as the next frame
+    # would, so a button straight ahead before the turn is not hovered.
+    aiming = dict(position=(0.2, 1.3, -0.2), target=(0.0, 1.6, -2.0))
+    system, _ = room()
+    system.update(frame(0.0, head=HEAD, right=controller(**aiming)))
+    assert system.state.hovered["right"] == "next_button"
+    system, _ = room()
+    events = system.update(frame(0.0, head=HEAD, right=controller(**aiming, thumbstick=(1.0, 0.0))))
+    assert [e.angle_deg for e in of(events, SnapTurn)] == [-30.0]
+    assert system.state.hovered["right"] != "next_button"

@@ -133,3 +133,22 @@ def test_mouse_aim_pose_points_along_the_mouse_ray_and_selects_through_the_syste
     system.update(frame(0.0, right=HandInput(active=True, aim=aim)))
     events = system.update(frame(DT, right=HandInput(active=True, aim=aim, select=True)))
     assert [e.target for e in of(events, Select)] == ["next_button"]
+
+
+def test_a_button_moved_between_frames_is_hovered_where_it_now_is():
+    # Hit tests keep what they worked out from an object's transform; moving it, in place or by a new matrix,
+    # must move what the rays hit.
+    system, items = room()
+    button = items["next_button"]
+    assert system.update(frame(0.0, right=controller(HAND, BUTTON)))[0] == HoverStart(0.0, "right", "next_button")
+    button.transform[:3, 3] = (0.0, 3.0, -2.0)  # in place
+    moved = system.update(frame(DT, right=controller(HAND, BUTTON)))
+    assert [(type(e), e.target) for e in of(moved, (HoverStart, HoverEnd))] == [(HoverEnd, "next_button")]
+    found = system.update(frame(2 * DT, right=controller(HAND, (0.0, 3.0, -2.0))))
+    assert [(type(e), e.target) for e in of(found, (HoverStart, HoverEnd))] == [(HoverStart, "next_button")]
+    back = button.transform.copy()
+    back[:3, 3] = BUTTON
+    button.transform = back  # a new matrix
+    assert system.state.hovered["right"] == "next_button"
+    gone = system.update(frame(3 * DT, right=controller(HAND, (0.0, 3.0, -2.0))))
+    assert [(type(e), e.target) for e in of(gone, (HoverStart, HoverEnd))] == [(HoverEnd, "next_button")]

@@ -65,3 +65,13 @@ def test_the_press_distance_is_a_setting(gap):
     assert of(run(system, [0.1, gap]), Poke) == []
     system.settings.poke_press_m = 0.025
     assert len(of(run(system, [0.1, gap]), Poke)) == 1
+
+
+def test_a_button_moved_in_place_is_poked_where_it_now_is():
+    system, items = room()
+    items["next_button"].transform[2, 3] -= 0.5  # half a metre further away, changed in place
+    assert of(run(system, [0.0, -0.005]), Poke) == []
+    events = []
+    for i, gap in enumerate([0.1, 0.0]):
+        events += system.update(frame((10 + i) * DT, left=at_gap(gap - 0.5)))
+    assert [e.target for e in of(events, Poke)] == ["next_button"]
