@@ -76,6 +76,23 @@ class GLCalls:
         count, self.calls = self.calls, 0
         return count
 
+    def unwrapped(self, name: str) -> Callable:
+        """``name`` without PyOpenGL's argument conversion, counted (and in debug mode checked) like the others.
+
+        PyOpenGL wraps functions that take arrays or pointers in Python code that converts every argument, several
+        microseconds a call; its ``wrappedOperation`` is the plain ctypes function. For calls in the frame loop
+        whose arguments are already plain: integers, a ``ctypes.c_void_p`` for a pointer or buffer offset (made
+        once, e.g. from ``array.ctypes.data``; a bare int is refused), or a ctypes array. Functions PyOpenGL does
+        not wrap come back as they are.
+        """
+        key = "unwrapped " + name
+        found = self.__dict__.get(key)
+        if found is None:
+            function = getattr(self._module, name)
+            function = getattr(function, "wrappedOperation", function)
+            found = self.__dict__[key] = self._checked(name, function) if self._debug else self._counted(function)
+        return found
+
     def __getattr__(self, name: str) -> Any:
         # Only reached for names not cached yet in __dict__.
         value = getattr(self._module, name)

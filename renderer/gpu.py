@@ -8,7 +8,8 @@ The CPU side of the upload (:func:`vertex_data`, :func:`material_block`) is pure
 
 Vertex layout (one interleaved buffer per mesh, ``VERTEX_FLOATS`` float32 per vertex): position (3, metres, model
 space), normal (3), uv (2, v = 0 at the top of the image), colour (4, linear RGBA). Per-instance layout (one buffer
-for the whole frame, ``INSTANCE_FLOATS`` float32 per instance, read as instanced attributes): model matrix (16,
+for the whole frame, from ``GPUResources.instance_offset`` on, ``INSTANCE_FLOATS`` float32 per instance, read as
+instanced attributes): model matrix (16,
 column-major), normal matrix (3 columns of vec4, xyz used), highlight (4: RGB and 1, or all 0 for none).
 """
 
@@ -217,12 +218,20 @@ def fill_normal_matrices(models: np.ndarray, out: np.ndarray) -> None:
     inverse, so a node scaled to zero does not raise, and mirrored nodes keep outward normals. The shader
     normalises, so the scale does not matter.
     """
-    c0, c1, c2 = models[:, 0, :3], models[:, 1, :3], models[:, 2, :3]
-    cof0, cof1, cof2 = np.cross(c1, c2), np.cross(c2, c0), np.cross(c0, c1)
-    sign = np.where(np.einsum("ij,ij->i", c0, cof0) < 0, -1.0, 1.0)[:, None]
-    out[:, 0, :3] = cof0 * sign
-    out[:, 1, :3] = cof1 * sign
-    out[:, 2, :3] = cof2 * sign
+    # The three cofactor columns c1 x c2, c2 x c0, c0 x c1 as one cross product of (n, 3, 3) stacks, written
+    # out by components on views: a dozen small array operations, where three np.cross calls cost several times
+    # more for the few nodes of a typical scene.
+    columns = models[:, :3, :3]
+    twice = np.concatenate((columns, columns), axis=1)
+    a, b = twice[:, 1:4], twice[:, 2:5]  # row k: column k + 1 and column k + 2 (mod 3)
+    ax, ay, az = a[..., 0], a[..., 1], a[..., 2]
+    bx, by, bz = b[..., 0], b[..., 1], b[..., 2]
+    cofactors = out[:, :, :3]
+    np.subtract(ay * bz, az * by, out=cofactors[..., 0])
+    np.subtract(az * bx, ax * bz, out=cofactors[..., 1])
+    np.subtract(ax * by, ay * bx, out=cofactors[..., 2])
+    determinant = np.einsum("ij,ij->i", columns[:, 0], cofactors[:, 0])
+    cofactors[determinant < 0] *= -1.0
 
 
 # -- GPU objects --------------------------------------------------------------------------------------------------
@@ -247,6 +256,12 @@ class MaterialObjects:
     textures: np.ndarray  # (3,) uint32: base colour, metallic-roughness, emissive
     alpha_mode: str
     double_sided: bool
+    textured: bool = True  # has a texture of its own (False: all three are the white stand-in)
+
+    def __post_init__(self) -> None:
+        # The same names as a tuple (compared when binding) and a ctypes array (what glBindTextures reads).
+        self.texture_names = tuple(int(t) for t in self.textures)
+        self.texture_array = (ctypes.c_uint * len(self.texture_names))(*self.texture_names)
 
 
 class GPUResources:
@@ -258,14 +273,22 @@ class GPUResources:
         instance_buffer: the frame's per-instance buffer, attached to every mesh's vertex array (binding 1).
         instance_divisor: 2 for single-pass stereo (each instance drawn once per eye), 1 for two passes.
         white_texture: the texture bound in place of a material's missing ones (owned by the caller).
+        instance_offset: bytes into ``instance_buffer`` where the instance rows start.
     """
 
     def __init__(
-        self, gl: GLCalls, live: LiveObjects, instance_buffer: int, instance_divisor: int, white_texture: int
+        self,
+        gl: GLCalls,
+        live: LiveObjects,
+        instance_buffer: int,
+        instance_divisor: int,
+        white_texture: int,
+        instance_offset: int = 0,
     ) -> None:
         self.gl = gl
         self.live = live
         self.instance_buffer = instance_buffer
+        self.instance_offset = instance_offset
         self.instance_divisor = instance_divisor
         self.white_texture = white_texture
         self.meshes: dict[int, MeshObjects] = {}
@@ -307,7 +330,7 @@ class GPUResources:
         gl.glVertexArrayVertexBuffer(vao, 0, vertex_buffer, 0, VERTEX_FLOATS * 4)
         for location, size, offset in ((POSITION, 3, 0), (NORMAL, 3, 12), (UV, 2, 24), (COLOR, 4, 32)):
             self._attribute(vao, location, size, offset, 0)
-        gl.glVertexArrayVertexBuffer(vao, 1, self.instance_buffer, 0, INSTANCE_FLOATS * 4)
+        gl.glVertexArrayVertexBuffer(vao, 1, self.instance_buffer, self.instance_offset, INSTANCE_FLOATS * 4)
         gl.glVertexArrayBindingDivisor(vao, 1, self.instance_divisor)
         for i, location in enumerate(MODEL_COLUMNS):
             self._attribute(vao, location, 4, 16 * i, 1)
@@ -356,7 +379,11 @@ class GPUResources:
             ],
             np.uint32,
         )
-        return MaterialObjects(uniform_buffer, textures, material.alpha_mode, material.double_sided)
+        textured = any(
+            t is not None
+            for t in (material.base_color_texture, material.metallic_roughness_texture, material.emissive_texture)
+        )
+        return MaterialObjects(uniform_buffer, textures, material.alpha_mode, material.double_sided, textured)
 
     # -- release ----------------------------------------------------------------------------------------------------
 

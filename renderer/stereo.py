@@ -11,12 +11,21 @@ buffer uploaded once per frame, and each batch is one ``glDrawElementsInstancedB
 that buffer. The per-frame data (both eyes' view-projection and position, the light) is one uniform buffer upload.
 
 GPU objects are made lazily from scene objects (see :mod:`renderer.gpu`) and released by :meth:`release_scene` and
-:meth:`release`; :meth:`StereoRenderer.live_objects` counts them. The caller's GL state is put back after each frame.
+:meth:`release`; :meth:`StereoRenderer.live_objects` counts them. The caller's GL state is put back after each frame,
+unless the caller owns the context and says it does not need it (``render(..., restore_state=False)``): reading the
+state back costs more than drawing a small scene.
+
+Per frame, whatever the scene: one buffer upload holding the frame block (both eyes' view-projection and position,
+the light) followed by every instance's row; the fixed pipeline state set once; per batch a material binding (only
+when it changes) and one draw.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import logging
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -39,9 +48,9 @@ from .gpu import (
     delete_buffers,
     delete_textures,
     fill_normal_matrices,
-    null_pointer,
 )
 from .scene import Material, Mesh, Node, Scene
+from .transforms import projection_from_fov
 
 log = logging.getLogger("renderer")
 
@@ -61,6 +70,7 @@ GROUND_AMBIENT = (0.08, 0.07, 0.06)
 DEFAULT_MATERIAL = Material(name="default", base_color=(0.8, 0.8, 0.8, 1.0), roughness=0.7)
 
 _FRAME_FLOATS = 2 * 16 + 2 * 4 + 4 * 4  # std140 Frame block of pbr.vert.glsl
+_NULL = ctypes.c_void_p(0)  # offset 0 into the bound element buffer
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,67 @@ class EyeCamera:
     view: np.ndarray
     projection: np.ndarray
     position: np.ndarray
+
+    @classmethod
+    def of_view(
+        cls,
+        position: Sequence[float],
+        orientation: Sequence[float],
+        fov: Sequence[float],
+        near: float,
+        far: float,
+        world_from_play: np.ndarray | None = None,
+    ) -> EyeCamera:
+        """The camera of an OpenXR view, as the frame loop gets it each frame (cheaper than building it from
+        :func:`renderer.transforms.view_matrix` and :func:`~renderer.transforms.projection_from_fov`, with the same
+        result).
+
+        Args:
+            position: ``(3,)`` the eye in the play space, metres.
+            orientation: ``(4,)`` (x, y, z, w) quaternion, play space (normalised here).
+            fov: ``(4,)`` left, right, up, down angles, radians (``XrFovf``).
+            near, far: clip plane distances, metres.
+            world_from_play: ``(4, 4)`` rigid transform placing the play space in the world (the user turned or
+                teleported); None when they coincide.
+        """
+        view = _view_matrix(position, orientation)
+        eye = np.asarray(position)
+        if world_from_play is not None:
+            view = view @ np.linalg.inv(world_from_play)
+            eye = world_from_play[:3, :3] @ eye + world_from_play[:3, 3]
+        return cls(view, _projection(tuple(fov), near, far), eye)
+
+
+def _view_matrix(position: Sequence[float], orientation: Sequence[float]) -> np.ndarray:
+    """``(4, 4) float32`` world → eye, as :func:`renderer.transforms.view_matrix`, in plain float arithmetic (one
+    array made instead of a dozen: this runs twice a frame)."""
+    x, y, z, w = (float(v) for v in orientation)
+    norm = math.sqrt(x * x + y * y + z * z + w * w)
+    if norm == 0.0:
+        raise ValueError("a zero quaternion is not a rotation")
+    x, y, z, w = x / norm, y / norm, z / norm, w / norm
+    # The rows of R^T are the columns of R (see transforms.rotation_matrix).
+    r0 = (1 - 2 * (y * y + z * z), 2 * (x * y + z * w), 2 * (x * z - y * w))
+    r1 = (2 * (x * y - z * w), 1 - 2 * (x * x + z * z), 2 * (y * z + x * w))
+    r2 = (2 * (x * z + y * w), 2 * (y * z - x * w), 1 - 2 * (x * x + y * y))
+    px, py, pz = (float(v) for v in position)
+    return np.array(
+        [
+            [*r0, -(r0[0] * px + r0[1] * py + r0[2] * pz)],
+            [*r1, -(r1[0] * px + r1[1] * py + r1[2] * pz)],
+            [*r2, -(r2[0] * px + r2[1] * py + r2[2] * pz)],
+            [0.0, 0.0, 0.0, 1.0],
+        ],
+        np.float32,
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _projection(fov: tuple[float, ...], near: float, far: float) -> np.ndarray:
+    """:func:`renderer.transforms.projection_from_fov`, kept: a headset's field of view rarely changes. Read-only."""
+    matrix = projection_from_fov(*fov, near, far)
+    matrix.flags.writeable = False
+    return matrix
 
 
 @dataclass(frozen=True)
@@ -141,7 +212,7 @@ class StereoRenderer:
         debug: check glGetError after every GL call and raise :class:`renderer.glcalls.GLCallError` naming it.
 
     Attributes:
-        last_frame_gl_calls: GL calls the last :meth:`render` made (state saved and restored included).
+        last_frame_gl_calls: GL calls the last :meth:`render` made (state saved and restored included, when it was).
     """
 
     def __init__(self, context, mode: str = "auto", debug: bool = False) -> None:
@@ -165,11 +236,15 @@ class StereoRenderer:
         self._gl = GLCalls(pyopengl_platform.gl(), debug)
         self._live = LiveObjects()
         self._batches: dict[tuple[int, int], _Batch] = {}
-        self._instances = np.zeros((0, INSTANCE_FLOATS), np.float32)
+        # One array uploaded per frame: the Frame block, padding to the uniform-buffer offset alignment, then one
+        # row per instance. _frame and _instances are views into it (see _grow_stream).
+        self._stream = np.zeros(0, np.float32)
         self._frame = np.zeros(_FRAME_FLOATS, np.float32)
+        self._instances = np.zeros((0, INSTANCE_FLOATS), np.float32)
         self._depth_texture = 0
         self._depth_size = (0, 0)
         self._released = False
+        self._left_bound = False  # a frame was drawn without restoring state: our objects may still be bound
         self._create_objects()
 
     # -- objects the renderer owns ------------------------------------------------------------------------------------
@@ -177,17 +252,35 @@ class StereoRenderer:
     def _create_objects(self) -> None:
         gl, live = self._gl, self._live
         defines = ("SINGLE_PASS",) if self._single_pass else ()
+        # The scene's program for textured materials, its variant for materials without textures (which samples
+        # nothing: see pbr.frag.glsl), and the floor grid's.
         self._program = build_program(gl, live, "pbr.vert.glsl", "pbr.frag.glsl", defines)
-        self._eye_location = -1 if self._single_pass else int(gl.glGetUniformLocation(self._program, "u_eye"))
-        self._frame_buffer = create_buffer(gl, live, nbytes=self._frame.nbytes)
-        self._instance_buffer = create_mutable_buffer(gl, live)
+        self._untextured_program = build_program(gl, live, "pbr.vert.glsl", "pbr.frag.glsl", (*defines, "UNTEXTURED"))
+        self._grid_program = build_program(gl, live, "grid.vert.glsl", "grid.frag.glsl", defines)
+        self._programs = (self._program, self._untextured_program, self._grid_program)
+        # Two-pass: each program's u_eye, set at the start of each pass.
+        self._eye_locations = (
+            [] if self._single_pass else [(p, int(gl.glGetUniformLocation(p, "u_eye"))) for p in self._programs]
+        )
+        # The frame's stream buffer: the Frame uniform block at 0, the instances from _instance_offset, refilled
+        # (orphaned) with one glNamedBufferData each frame, so the driver never waits for the last frame's draws.
+        alignment = max(int(gl.glGetIntegerv(gl.GL_UNIFORM_BUFFER_OFFSET_ALIGNMENT)), 16)
+        self._instance_offset = -(-_FRAME_FLOATS * 4 // alignment) * alignment  # bytes
+        self._stream_buffer = create_mutable_buffer(gl, live)
+        self._grow_stream(64)
         names = np.zeros(1, np.uint32)
         gl.glCreateFramebuffers(1, names)
         live.made("framebuffers")
         self._framebuffer = int(names[0])
         self._white = create_texture_2d(gl, live, np.full((1, 1, 4), 255, np.uint8), srgb=False)
-        self._resources = GPUResources(gl, live, self._instance_buffer, 2 if self._single_pass else 1, self._white)
-        # The grid is a mesh and material of the renderer's own, drawn unlit with the identity at instance 0.
+        self._resources = GPUResources(
+            gl, live, self._stream_buffer, 2 if self._single_pass else 1, self._white, self._instance_offset
+        )
+        # Calls of the frame loop taken without PyOpenGL's argument conversion (plain integers and addresses).
+        self._buffer_data = gl.unwrapped("glNamedBufferData")
+        self._bind_textures = gl.unwrapped("glBindTextures")
+        self._draw_elements = gl.unwrapped("glDrawElementsInstancedBaseInstance")
+        # The grid is a vertex buffer of the renderer's own (world space), drawn with grid.*.glsl.
         grid = grid_vertices(color=GRID_COLOR_LINEAR)
         vertices = np.zeros((len(grid), VERTEX_FLOATS), np.float32)
         vertices[:, 0:3] = grid[:, 0:3]
@@ -196,8 +289,22 @@ class StereoRenderer:
         self._grid_buffer = create_buffer(gl, live, vertices)
         self._grid_array = self._resources.make_vertex_array(self._grid_buffer, 0)
         self._grid_count = len(vertices)
-        self._grid_material = self._resources.material(Material(name="floor grid", unlit=True))
         self._resources.material(DEFAULT_MATERIAL)
+
+    def _grow_stream(self, rows: int) -> None:
+        """Room for ``rows`` instances; the frame block's constants filled in."""
+        start = self._instance_offset // 4
+        stream = np.zeros(start + rows * INSTANCE_FLOATS, np.float32)
+        stream[: len(self._frame)] = self._frame
+        self._stream = stream
+        self._stream_pointer = ctypes.c_void_p(stream.ctypes.data)  # what the unwrapped glNamedBufferData reads
+        self._frame = stream[:_FRAME_FLOATS]
+        self._frame[40:43] = LIGHT_DIRECTION
+        self._frame[44:47] = LIGHT_COLOR
+        self._frame[48:51] = SKY_AMBIENT
+        self._frame[52:55] = GROUND_AMBIENT
+        self._instances = stream[start:].reshape(rows, INSTANCE_FLOATS)
+        self._normals_of: np.ndarray | None = None  # the model rows the normal rows were made from (_collect)
 
     def _depth_of_size(self, width: int, height: int) -> int:
         if self._depth_size != (width, height):
@@ -247,19 +354,33 @@ class StereoRenderer:
             return
         pyopengl_platform.ensure()
         gl, live = self._gl, self._live
+        if self._left_bound:
+            # A frame drawn without restoring state left our program, vertex array and framebuffer bound: unbind
+            # them, so that deleting them frees them now and no one later finds a deleted name current.
+            gl.glUseProgram(0)
+            gl.glBindVertexArray(0)
+            gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
         self._resources.release()
         gl.glDeleteVertexArrays(1, np.array([self._grid_array], np.uint32))
         live.deleted("vertex_arrays")
-        delete_buffers(gl, live, [self._grid_buffer, self._frame_buffer, self._instance_buffer])
+        delete_buffers(gl, live, [self._grid_buffer, self._stream_buffer])
         delete_textures(gl, live, [self._white, self._depth_texture])
         gl.glDeleteFramebuffers(1, np.array([self._framebuffer], np.uint32))
         live.deleted("framebuffers")
-        gl.glDeleteProgram(self._program)
-        live.deleted("programs")
+        for program in self._programs:
+            gl.glDeleteProgram(program)
+            live.deleted("programs")
         self._batches.clear()
         self._depth_size = (0, 0)
 
-    def render(self, scene: Scene, eyes: Sequence[EyeCamera], target: StereoTarget, floor_grid: bool = True) -> None:
+    def render(
+        self,
+        scene: Scene,
+        eyes: Sequence[EyeCamera],
+        target: StereoTarget,
+        floor_grid: bool = True,
+        restore_state: bool = True,
+    ) -> None:
         """Clear both eyes' layers of ``target`` to the sky colour and draw ``scene`` (and the floor grid).
 
         Args:
@@ -267,8 +388,11 @@ class StereoRenderer:
             eyes: two cameras, left then right.
             target: the 2-layer colour (and optionally depth) array textures.
             floor_grid: draw grid lines on the floor (y = 0).
-
-        The caller's framebuffer binding, viewport, enables and the other state touched here are put back.
+            restore_state: put back the caller's framebuffer binding, viewport, enables and the other state
+                touched here (for a renderer embedded in someone else's GL code). False when the caller owns the
+                context and sets whatever it needs itself (the application's frame loop): reading the state back
+                is about 30 GL queries, more than a small scene's drawing costs. Every state the drawing relies on
+                is set each frame either way, so other GL code between frames cannot disturb it.
         """
         if self._released:
             raise RuntimeError("this StereoRenderer was released; make a new one")
@@ -280,9 +404,15 @@ class StereoRenderer:
         gl = self._gl
         gl.take_count()
         opaque, blend_runs, total = self._collect(scene, eyes)
-        self._upload(eyes, total)
+        if not restore_state:
+            self._left_bound = True
+            self._upload(eyes, total)
+            self._draw(target, opaque, blend_runs, floor_grid)
+            self.last_frame_gl_calls = gl.take_count()
+            return
         saved = _SavedState(gl)
         try:
+            self._upload(eyes, total)
             self._draw(target, opaque, blend_runs, floor_grid)
         finally:
             saved.restore(gl)
@@ -296,7 +426,7 @@ class StereoRenderer:
         """Group the scene's nodes into batches and fill the instance array.
 
         Returns the opaque batches (OPAQUE and MASK, in draw order), the BLEND runs (batch, first instance, count)
-        back to front, and the number of instances used (slot 0 is the grid's identity).
+        back to front, and the number of instances used.
         """
         batches = self._batches
         for batch in batches.values():
@@ -314,17 +444,23 @@ class StereoRenderer:
             del batches[key]  # keep the dictionary to what is drawn now
 
         opaque = [b for b in batches.values() if b.material.alpha_mode != "BLEND"]
-        # Fewer state changes: single-sided first (culling on), then double-sided; MASK after OPAQUE.
-        opaque.sort(key=lambda b: (b.material.double_sided, b.material.alpha_mode == "MASK"))
+        # Fewer state changes: single-sided first (culling on), then double-sided; MASK after OPAQUE; within
+        # those, materials without textures together (one program), then textured ones.
+        resources = self._resources
+        opaque.sort(
+            key=lambda b: (
+                b.material.double_sided,
+                b.material.alpha_mode == "MASK",
+                resources.material(b.material).textured,
+            )
+        )
         blended = [b for b in batches.values() if b.material.alpha_mode == "BLEND"]
-        total = 1 + sum(len(b.nodes) for b in batches.values())
+        total = sum(len(b.nodes) for b in batches.values())
         if len(self._instances) < total:
-            self._instances = np.zeros((max(total, 2 * len(self._instances), 64), INSTANCE_FLOATS), np.float32)
+            self._grow_stream(max(total, 2 * len(self._instances)))
         instances = self._instances
-        instances[0] = 0.0
-        instances[0, 0:16] = np.identity(4, np.float32).reshape(-1)
 
-        cursor = 1
+        cursor = 0
         for batch in opaque:
             self._fill(batch, cursor, batch.worlds, batch.nodes)
             cursor += batch.count
@@ -347,8 +483,12 @@ class StereoRenderer:
                 runs.append((batch, cursor, end - start))
                 cursor += end - start
                 start = end
-        models = instances[:cursor, 0:16].reshape(-1, 4, 4)
-        fill_normal_matrices(models, instances[:cursor, 16:28].reshape(-1, 3, 4))
+        # Normal matrices only when a model matrix changed: the rows keep last frame's otherwise (most of a scene
+        # stands still), and comparing is a fraction of the cost of working them out again.
+        models = instances[:cursor, 0:16]
+        if self._normals_of is None or not np.array_equal(models, self._normals_of):
+            fill_normal_matrices(models.reshape(-1, 4, 4), instances[:cursor, 16:28].reshape(-1, 3, 4))
+            self._normals_of = models.copy()
         return opaque, runs, cursor
 
     def _fill(self, batch: _Batch, base: int, worlds: list[np.ndarray], nodes: list[Node]) -> None:
@@ -369,14 +509,9 @@ class StereoRenderer:
             view_projection = np.asarray(camera.projection, np.float32) @ np.asarray(camera.view, np.float32)
             frame[16 * eye : 16 * eye + 16] = view_projection.T.reshape(-1)  # std140 mat4: columns
             frame[32 + 4 * eye : 35 + 4 * eye] = np.asarray(camera.position, np.float32).reshape(3)
-        frame[40:43] = LIGHT_DIRECTION
-        frame[44:47] = LIGHT_COLOR
-        frame[48:51] = SKY_AMBIENT
-        frame[52:55] = GROUND_AMBIENT
-        gl = self._gl
-        gl.glNamedBufferSubData(self._frame_buffer, 0, frame.nbytes, frame)
-        data = self._instances[:total]
-        gl.glNamedBufferData(self._instance_buffer, data.nbytes, data, gl.GL_STREAM_DRAW)
+        # The frame block and the instances used, in one call (the light and ambient were set by _grow_stream).
+        nbytes = self._instance_offset + total * INSTANCE_FLOATS * 4
+        self._buffer_data(self._stream_buffer, nbytes, self._stream_pointer, self._gl.GL_STREAM_DRAW)
 
     def _attach(self, target: StereoTarget, layer: int | None) -> None:
         """Attach the colour and depth arrays: whole (layered) for ``layer`` None, else that layer."""
@@ -414,21 +549,21 @@ class StereoRenderer:
         gl.glCullFace(gl.GL_BACK)
         gl.glFrontFace(gl.GL_CCW)
         gl.glBlendFuncSeparate(gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
-        gl.glUseProgram(self._program)
-        gl.glBindBufferBase(gl.GL_UNIFORM_BUFFER, 0, self._frame_buffer)
+        gl.glBindBufferRange(gl.GL_UNIFORM_BUFFER, 0, self._stream_buffer, 0, _FRAME_FLOATS * 4)
         passes = (None,) if self._single_pass else (0, 1)
         views = 2 if self._single_pass else 1
+        bound = _Bound()  # what this frame bound so far: GL keeps it from one pass to the next
         for eye in passes:
             self._attach(target, eye)
             gl.glDepthMask(gl.GL_TRUE)
             gl.glDisable(gl.GL_BLEND)
             gl.glClear(gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT)
             if eye is not None:
-                gl.glUniform1i(self._eye_location, eye)
-            bound = _Bound()
+                for program, location in self._eye_locations:
+                    gl.glProgramUniform1i(program, location, eye)
             if grid:
-                self._use_material(self._grid_material, bound)
-                gl.glBindVertexArray(self._grid_array)
+                self._use_program(self._grid_program, bound)
+                self._use_vertex_array(self._grid_array, bound)
                 gl.glDrawArraysInstancedBaseInstance(gl.GL_LINES, 0, self._grid_count, views, 0)
             for batch in opaque:
                 self._draw_batch(batch, batch.base, batch.count, views, bound)
@@ -441,18 +576,29 @@ class StereoRenderer:
         gl.glNamedFramebufferTexture(self._framebuffer, gl.GL_COLOR_ATTACHMENT0, 0, 0)
         gl.glNamedFramebufferTexture(self._framebuffer, gl.GL_DEPTH_ATTACHMENT, 0, 0)
 
+    def _use_program(self, program: int, bound: _Bound) -> None:
+        if bound.program != program:
+            self._gl.glUseProgram(program)
+            bound.program = program
+
     def _use_material(self, material: MaterialObjects, bound: _Bound) -> None:
         gl = self._gl
+        self._use_program(self._program if material.textured else self._untextured_program, bound)
         if bound.material is not material:
             gl.glBindBufferBase(gl.GL_UNIFORM_BUFFER, 1, material.uniform_buffer)
-            if bound.textures is None or not np.array_equal(bound.textures, material.textures):
-                gl.glBindTextures(0, 3, material.textures)
-                bound.textures = material.textures
+            if material.textured and bound.textures != material.texture_names:
+                self._bind_textures(0, len(material.texture_names), material.texture_array)
+                bound.textures = material.texture_names
             bound.material = material
         cull = not material.double_sided
         if bound.cull is not cull:
             (gl.glEnable if cull else gl.glDisable)(gl.GL_CULL_FACE)
             bound.cull = cull
+
+    def _use_vertex_array(self, vertex_array: int, bound: _Bound) -> None:
+        if bound.vertex_array != vertex_array:
+            self._gl.glBindVertexArray(vertex_array)
+            bound.vertex_array = vertex_array
 
     def _draw_batch(self, batch: _Batch, base: int, count: int, views: int, bound: _Bound) -> None:
         gl = self._gl
@@ -460,24 +606,24 @@ class StereoRenderer:
         self._use_material(self._resources.material(batch.material), bound)
         if mesh.count == 0:
             return
-        gl.glBindVertexArray(mesh.vertex_array)
-        if mesh.index_buffer:
-            gl.glDrawElementsInstancedBaseInstance(
-                gl.GL_TRIANGLES, mesh.count, gl.GL_UNSIGNED_INT, null_pointer(), count * views, base
-            )
+        self._use_vertex_array(mesh.vertex_array, bound)
+        if mesh.index_buffer:  # indices from the start of the element buffer: a null offset
+            self._draw_elements(gl.GL_TRIANGLES, mesh.count, gl.GL_UNSIGNED_INT, _NULL, count * views, base)
         else:
             gl.glDrawArraysInstancedBaseInstance(gl.GL_TRIANGLES, 0, mesh.count, count * views, base)
 
 
 class _Bound:
-    """What the current pass has bound, to skip calls that would change nothing."""
+    """What the current frame has bound, to skip calls that would change nothing."""
 
-    __slots__ = ("material", "textures", "cull")
+    __slots__ = ("program", "material", "textures", "cull", "vertex_array")
 
     def __init__(self) -> None:
+        self.program = 0
         self.material: MaterialObjects | None = None
-        self.textures: np.ndarray | None = None
+        self.textures: tuple[int, ...] | None = None
         self.cull: bool | None = None
+        self.vertex_array = 0
 
 
 def _drawables(root: Node) -> list[tuple[Node, np.ndarray]]:
@@ -555,7 +701,9 @@ class _SavedState:
 
     def restore(self, gl: GLCalls) -> None:
         gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, self.draw_framebuffer)
-        gl.glUseProgram(self.program)
+        # A program deleted while it was current lives on only while it stays current: once ours replaced it, it
+        # is gone, and binding its name again would be an error.
+        gl.glUseProgram(self.program if self.program and gl.glIsProgram(self.program) else 0)
         gl.glBindVertexArray(self.vertex_array)
         for index, buffer in enumerate(self.uniform_buffers):
             gl.glBindBufferBase(gl.GL_UNIFORM_BUFFER, index, buffer)

@@ -15,6 +15,7 @@ def test_quick_benchmark_writes_every_run_and_the_long_run(mock_runtime, tmp_pat
     out = tmp_path / "latest.json"
     run.main(
         ["--quick", "--frames", "3", "--warmup", "2", "--sizes", "10", "--long-frames", "20", "--no-pyrender"]
+        + ["--repeats", "2"]
         + ["--out", str(out)]
     )
     results = json.loads(out.read_text())
@@ -25,6 +26,8 @@ def test_quick_benchmark_writes_every_run_and_the_long_run(mock_runtime, tmp_pat
         assert contenders == ["ours single-pass", "ours two-pass", "peer: per-eye PyOpenGL loop"]
         for result in entry["runs"]:
             assert result["frames"] == 3
+            assert len(result["repeat_medians_ms"]) == 2  # ours and the loop peer ran twice, taking turns
+            assert result["phases_ms"]["frame"]["median"] in result["repeat_medians_ms"]
             assert set(result["phases_ms"]) == {"frame", "wait_begin", "locate", "update", "render", "end"}
             assert result["gl_calls_per_frame"] > 0
             assert result["pose_to_submit_ms"]["median"] > 0

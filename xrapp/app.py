@@ -23,7 +23,6 @@ from renderer.mirror import MirrorWindow
 from renderer.scene import Scene
 from renderer.stereo import EyeCamera, StereoRenderer, StereoTarget
 from renderer.text import SubtitleFollower
-from renderer.transforms import projection_from_fov, view_matrix
 
 from .capture import write_views
 from .settings import RunSettings
@@ -324,7 +323,6 @@ class App:
         # world_from_play (eye_world = world_from_play @ eye_in_play), so the world turns, not the user's nose.
         state = getattr(self.interactions, "state", None)
         world_from_play = state.world_from_play if state is not None else None
-        play_from_world = np.linalg.inv(world_from_play) if world_from_play is not None else None
         if self.subtitle is not None:
             # Head-locked, lazily: the subtitle stays put for small head turns and glides after large ones.
             head = (np.asarray(views[0].position) + np.asarray(views[1].position)) / 2
@@ -332,20 +330,16 @@ class App:
             if world_from_play is not None:
                 self.subtitle.transform = world_from_play @ self.subtitle.transform
         eyes = [
-            EyeCamera(
-                view_matrix(view.position, view.orientation)
-                if play_from_world is None
-                else view_matrix(view.position, view.orientation) @ play_from_world,
-                projection_from_fov(*view.fov, client.near_m, client.far_m),
-                np.asarray(view.position)
-                if world_from_play is None
-                else world_from_play[:3, :3] @ np.asarray(view.position) + world_from_play[:3, 3],
-            )
+            EyeCamera.of_view(view.position, view.orientation, view.fov, client.near_m, client.far_m, world_from_play)
             for view in views
         ]
         width, height = target.rect[2:]
+        # The application owns the context and the renderer sets all it needs each frame: no state read back.
         renderer.render(
-            self.scene, eyes, StereoTarget(target.color_texture, target.depth_texture, width, height, target.srgb)
+            self.scene,
+            eyes,
+            StereoTarget(target.color_texture, target.depth_texture, width, height, target.srgb),
+            restore_state=False,
         )
         self.gl_calls.append(renderer.last_frame_gl_calls)
 

@@ -62,9 +62,20 @@ from .instance import MockInstance, live_instance, runtime
 from .poses import HandState, Pose
 from .runtime import HapticRequest
 from .session import MockSession, get_session
-from .space import FULLY_TRACKED, MockSpace, check_time, get_space, locate, posef_to_pose, write_posef
+from .space import (
+    FULLY_TRACKED,
+    MockSpace,
+    canonical_pose,
+    check_time,
+    get_space,
+    locate,
+    posef_to_pose,
+    write_posef,
+)
 
 log = logging.getLogger("xrapp.mockrt")
+
+_FULLY_TRACKED = int(FULLY_TRACKED)
 
 S = xr.SessionState
 AT = xr.ActionType
@@ -335,30 +346,37 @@ def resolve_binding(profile: Profile, action_type: int, path: str) -> tuple[str,
 
 def convert(value: Any, kind: Kind, action_type: int) -> Any:
     """A source's raw value as the action's type reads it (the spec's conversions)."""
-    if action_type == AT.BOOLEAN_INPUT.value:
+    if action_type == AT.BOOLEAN_INPUT:
         return bool(value >= 0.5) if kind == Kind.FLOAT else bool(value)
-    if action_type == AT.FLOAT_INPUT.value:
+    if action_type == AT.FLOAT_INPUT:
         return float(value)  # a boolean reads as 0.0 or 1.0
-    if action_type == AT.VECTOR2F_INPUT.value:
+    if action_type == AT.VECTOR2F_INPUT:
         return (float(value[0]), float(value[1]))
     return value
 
 
 def combine(action_type: int, values: list[Any]) -> Any:
     """Several sources of one action: boolean = OR, float = largest absolute value, vector2 = longest."""
-    if action_type == AT.BOOLEAN_INPUT.value:
+    # ActionType is an IntEnum: members compare with the raw integers without the enum's slow ``.value``.
+    if action_type == AT.BOOLEAN_INPUT:
         return any(values)
-    if action_type == AT.FLOAT_INPUT.value:
+    if action_type == AT.FLOAT_INPUT:
         return max(values, key=abs, default=0.0)
-    if action_type == AT.VECTOR2F_INPUT.value:
+    if action_type == AT.VECTOR2F_INPUT:
         return max(values, key=lambda v: math.hypot(*v), default=(0.0, 0.0))
     return None
 
 
+_ZERO_VALUES: dict[int, Any] = {
+    AT.BOOLEAN_INPUT.value: False,
+    AT.FLOAT_INPUT.value: 0.0,
+    AT.VECTOR2F_INPUT.value: (0.0, 0.0),
+}
+
+
 def zero_value(action_type: int) -> Any:
-    return {AT.BOOLEAN_INPUT.value: False, AT.FLOAT_INPUT.value: 0.0, AT.VECTOR2F_INPUT.value: (0.0, 0.0)}.get(
-        action_type
-    )
+    """The value of an inactive action of ``action_type`` (None for poses and haptics)."""
+    return _ZERO_VALUES.get(action_type)
 
 
 # =====================================================================================================================
@@ -438,7 +456,7 @@ def instance_actions(inst: MockInstance) -> InstanceActions:
     return inst.action_system
 
 
-@dataclass
+@dataclass(slots=True)
 class ActionValue:
     """The state of one action through one subaction path (or all, for XR_NULL_PATH) as of the last sync."""
 
@@ -466,6 +484,9 @@ class SessionActions:
         }
         self.values: dict[tuple[MockAction, str | None], ActionValue] = {}
         self.synced = False
+        # (profile, action, top-level path) -> sources: the bindings are frozen, so each is resolved once.
+        self._sources: dict[tuple[str, MockAction, str], list[tuple[str, Source]]] = {}
+        self._plans: dict[str | None, list] = {}  # profile -> what sync reads (see _plan)
 
     # -- bindings -----------------------------------------------------------------------------------------------
 
@@ -479,6 +500,16 @@ class SessionActions:
         profile = self.current_profile()
         if profile is None or top_level not in action.top_levels():
             return []
+        return self._bound(profile, action, top_level)
+
+    def _bound(self, profile: str, action: MockAction, top_level: str) -> list[tuple[str, Source]]:
+        key = (profile, action, top_level)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = self._resolve_sources(profile, action, top_level)
+        return found
+
+    def _resolve_sources(self, profile: str, action: MockAction, top_level: str) -> list[tuple[str, Source]]:
         found: list[tuple[str, Source]] = []
         for bound_action, path in self.bindings[profile]:
             if bound_action is not action:
@@ -498,52 +529,86 @@ class SessionActions:
         rt = self.session.runtime
         now_ns = rt.clock.now_ns
         sample = rt.pose_source.sample(rt.now_seconds())
-        hands = {LEFT: sample.left, RIGHT: sample.right}
-        for action in self.actions:
-            wanted = requested.get(action.action_set, set())
-            per_top: dict[str, ActionValue] = {}
-            for top in action.top_levels():
-                selected = focused and (None in wanted or top in wanted)
-                per_top[top] = self._read(action, top, hands.get(top), selected)
+        hands = (sample.left, sample.right)
+        for action, action_type, zero, tops in self._plan(self.current_profile()):
+            wanted = requested.get(action.action_set, ())
+            every_path = None in wanted
+            active_values = []
+            pose_component = None
+            for top, hand_index, sources in tops:
+                active, value, component = False, zero, None
+                if focused and sources and hand_index is not None and (every_path or top in wanted):
+                    hand = hands[hand_index]
+                    if hand.connected:
+                        active, value, component = _read(action_type, sources, hand, zero)
                 # Kept for every top-level path, also undeclared ones: an action space of an action without
                 # subaction paths needs to know which hand is tracked. The getters only read declared ones.
-                self._store(action, top, per_top[top], now_ns)
-            active = [v for v in per_top.values() if v.active]
-            combined = ActionValue(
-                active=bool(active),
-                value=combine(action.action_type, [v.value for v in active]),
-                pose_component=next((v.pose_component for v in active), None),
-            )
-            self._store(action, None, combined, now_ns)
+                self._store(action, top, active, value, component, zero, now_ns)
+                if active:
+                    active_values.append(value)
+                    pose_component = pose_component or component
+            combined = combine(action_type, active_values) if active_values else zero
+            self._store(action, None, bool(active_values), combined, pose_component, zero, now_ns)
         self.synced = True
 
-    def _read(self, action: MockAction, top: str, hand: HandState | None, selected: bool) -> ActionValue:
-        zero = ActionValue(value=zero_value(action.action_type))
-        if not selected or hand is None or not hand.connected:
-            return zero
-        sources = self.sources(action, top)
-        if action.action_type == AT.POSE_INPUT.value:
-            for _, source in sources:  # the first pose bound wins (the spec lets the runtime choose one)
-                if source.read(hand) is not None:
-                    return ActionValue(active=True, pose_component=source.component)
-            return zero
-        if action.action_type == AT.VIBRATION_OUTPUT.value:
-            return ActionValue(active=bool(sources))
-        if not sources:
-            return zero
-        values = [convert(source.read(hand), source.kind, action.action_type) for _, source in sources]
-        return ActionValue(active=True, value=combine(action.action_type, values))
+    def _plan(self, profile: str | None) -> list[tuple[MockAction, int, Any, list[tuple[str, int | None, list]]]]:
+        """Per action: (action, type, inactive value, per top-level path (path, hand index or None, bound
+        sources)), made once per profile: the bindings are frozen at attach."""
+        plan = self._plans.get(profile)
+        if plan is None:
+            plan = self._plans[profile] = [
+                (
+                    action,
+                    action.action_type,
+                    zero_value(action.action_type),
+                    [
+                        (
+                            top,
+                            HANDS.index(top) if top in HANDS else None,
+                            self._bound(profile, action, top) if profile else [],
+                        )
+                        for top in action.top_levels()
+                    ],
+                )
+                for action in self.actions
+            ]
+        return plan
 
-    def _store(self, action: MockAction, key: str | None, new: ActionValue, now_ns: int) -> None:
-        last = self.values.get((action, key))
-        if not new.active:
-            new = ActionValue(value=zero_value(action.action_type))
-        elif last is not None and last.active:
-            new.changed = new.value != last.value
-            new.last_change_time = now_ns if new.changed else last.last_change_time
+    def _store(
+        self, action: MockAction, key: str | None, active: bool, value: Any, component: str | None, zero, now_ns: int
+    ) -> None:
+        """Keep the state read now, with ``changed`` and ``lastChangeTime`` from the one kept before. An unchanged
+        state is updated in place: most actions do not change from one frame to the next."""
+        values = self.values
+        last = values.get((action, key))
+        if not active:
+            if last is None or last.active:
+                values[(action, key)] = ActionValue(value=zero)
+            return  # else it stays the inactive zero state it was
+        if last is None or not last.active:
+            # Newly active: not "changed", but its state starts now.
+            values[(action, key)] = ActionValue(True, value, False, now_ns, component)
+        elif value != last.value:
+            values[(action, key)] = ActionValue(True, value, True, now_ns, component)
         else:
-            new.last_change_time = now_ns  # newly active: not "changed", but its state starts now
-        self.values[(action, key)] = new
+            last.changed = False
+            last.pose_component = component
+
+
+def _read(action_type: int, sources: list[tuple[str, Source]], hand: HandState, zero) -> tuple[bool, Any, str | None]:
+    """(active, value, pose component) of an action of ``action_type`` from the hand's bound ``sources`` now."""
+    if action_type == AT.POSE_INPUT:
+        for _, source in sources:  # the first pose bound wins (the spec lets the runtime choose one)
+            if source.read(hand) is not None:
+                return True, None, source.component
+        return False, zero, None
+    if action_type == AT.VIBRATION_OUTPUT:
+        return True, None, None
+    return (
+        True,
+        combine(action_type, [convert(source.read(hand), source.kind, action_type) for _, source in sources]),
+        None,
+    )
 
 
 def attached(session: MockSession) -> SessionActions | None:
@@ -594,28 +659,25 @@ def _subaction(session: MockSession, action: MockAction, path: int, what: str) -
     if path == xr.NULL_PATH:
         return None
     text = session.instance.path_string(path)
-    require(
-        text in action.subaction_paths,
-        xr.Result.ERROR_PATH_UNSUPPORTED,
-        f"{what} {text} is not a subaction path of action {action.name!r} "
-        f"(created with {action.subaction_paths or 'none'})",
-    )
+    if text not in action.subaction_paths:
+        raise XrError(
+            xr.Result.ERROR_PATH_UNSUPPORTED,
+            f"{what} {text} is not a subaction path of action {action.name!r} "
+            f"(created with {action.subaction_paths or 'none'})",
+        )
     return text
 
 
 def _attached_state(session: MockSession, action: MockAction) -> SessionActions:
-    require(
-        action.instance is session.instance,
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"action {action.name!r} belongs to another instance",
-    )
+    if action.instance is not session.instance:
+        raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"action {action.name!r} belongs to another instance")
     state = attached(session)
-    require(
-        state is not None and action.action_set in state.action_sets,
-        xr.Result.ERROR_ACTIONSET_NOT_ATTACHED,
-        f"the action set {action.action_set.name!r} of action {action.name!r} is not attached to this session: "
-        "call xrAttachSessionActionSets",
-    )
+    if state is None or action.action_set not in state.action_sets:
+        raise XrError(
+            xr.Result.ERROR_ACTIONSET_NOT_ATTACHED,
+            f"the action set {action.action_set.name!r} of action {action.name!r} is not attached to this session: "
+            "call xrAttachSessionActionSets",
+        )
     return state
 
 
@@ -625,11 +687,11 @@ def _action_for_state(session: MockSession, info_ptr, expected: xr.ActionType, w
     info = info_ptr.contents
     action = get_action(info.action, "getInfo.action")
     state = _attached_state(session, action)
-    require(
-        action.action_type == expected.value,
-        xr.Result.ERROR_ACTION_TYPE_MISMATCH,
-        f"{what} on action {action.name!r} of type {action.type_name}; it needs XR_ACTION_TYPE_{expected.name}",
-    )
+    if action.action_type != expected:  # the message is made only on failure: these run many times a frame
+        raise XrError(
+            xr.Result.ERROR_ACTION_TYPE_MISMATCH,
+            f"{what} on action {action.name!r} of type {action.type_name}; it needs XR_ACTION_TYPE_{expected.name}",
+        )
     return state, action, _subaction(session, action, info.subaction_path, "getInfo.subactionPath")
 
 
@@ -1030,6 +1092,16 @@ class ActionSpace(MockSpace):
         self.subaction_path = subaction_path
 
     def origin_in_stage(self, t: float) -> np.ndarray | None:
+        pose = self._tracked_pose(t)
+        return None if pose is None else pose.matrix()
+
+    def pose_in_stage(self, t: float) -> Pose | None:
+        if not self.offset_is_identity:
+            return super().pose_in_stage(t)
+        return canonical_pose(self._tracked_pose(t))
+
+    def _tracked_pose(self, t: float) -> Pose | None:
+        """The bound grip or aim pose in STAGE at ``t``, or None when the action is not tracking one."""
         state = attached(self.session)
         if state is None:
             return None
@@ -1042,7 +1114,7 @@ class ActionSpace(MockSpace):
             hand = self.session.runtime.pose_source.sample(t).hand(HANDS.index(top))
             pose = getattr(hand, value.pose_component) if hand.connected else None
             if pose is not None:
-                return pose.matrix()
+                return pose
         return None
 
 
@@ -1079,8 +1151,19 @@ def locate_spaces(session_handle, info_ptr, locations_ptr):
     require(
         session.instance.api_version >= xr.Version(1, 1, 0).number(),
         xr.Result.ERROR_FUNCTION_UNSUPPORTED,
-        "xrLocateSpaces is OpenXR 1.1: create the instance with apiVersion 1.1",
+        "xrLocateSpaces is OpenXR 1.1: create the instance with apiVersion 1.1, or enable XR_KHR_locate_spaces and "
+        "call xrLocateSpacesKHR",
     )
+    return _locate_spaces(session, info_ptr, locations_ptr)
+
+
+@implements("xrLocateSpacesKHR", extension="XR_KHR_locate_spaces")
+def locate_spaces_khr(session_handle, info_ptr, locations_ptr):
+    """XR_KHR_locate_spaces: xrLocateSpaces for an OpenXR 1.0 instance (looked up only with the extension enabled)."""
+    return _locate_spaces(get_session(session_handle), info_ptr, locations_ptr)
+
+
+def _locate_spaces(session: MockSession, info_ptr, locations_ptr):
     require_type(info_ptr, xr.StructureType.SPACES_LOCATE_INFO, "locateInfo")
     require_type(locations_ptr, xr.StructureType.SPACE_LOCATIONS, "spaceLocations")
     info, locations = info_ptr.contents, locations_ptr.contents
@@ -1089,18 +1172,16 @@ def locate_spaces(session_handle, info_ptr, locations_ptr):
     check_time(info.time)
     count = info.space_count
     require(count > 0 and bool(info._spaces), xr.Result.ERROR_VALIDATION_FAILURE, "locateInfo has no spaces")
-    require(
-        locations.location_count == count and bool(locations._locations),
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"spaceLocations.locationCount {locations.location_count} must equal locateInfo.spaceCount {count}",
-    )
+    if locations.location_count != count or not locations._locations:
+        raise XrError(
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"spaceLocations.locationCount {locations.location_count} must equal locateInfo.spaceCount {count}, "
+            "and spaceLocations.locations must not be NULL",
+        )
     spaces = [get_space(info._spaces[i], f"locateInfo.spaces[{i}]") for i in range(count)]
     for i, space in enumerate(spaces):
-        require(
-            space.session is session,
-            xr.Result.ERROR_VALIDATION_FAILURE,
-            f"locateInfo.spaces[{i}] is of another session",
-        )
+        if space.session is not session:
+            raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"locateInfo.spaces[{i}] is of another session")
     t = session.runtime.clock.seconds(info.time)
     for i, space in enumerate(spaces):
         pose = locate(space, base, t)
@@ -1108,6 +1189,6 @@ def locate_spaces(session_handle, info_ptr, locations_ptr):
         if pose is None:
             target._location_flags = 0
         else:
-            target._location_flags = int(FULLY_TRACKED)
+            target._location_flags = _FULLY_TRACKED
             write_posef(target.pose, pose)
     return None

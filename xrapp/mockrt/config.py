@@ -48,6 +48,10 @@ class MockConfig:
     offer_depth_layer: bool = True
     """Offer XR_KHR_composition_layer_depth."""
 
+    offer_locate_spaces: bool = True
+    """Offer XR_KHR_locate_spaces (xrLocateSpacesKHR: many spaces located in one call). False simulates a runtime
+    without it, where an application must fall back to one xrLocateSpace per space."""
+
     max_layer_count: int = 16
     """Composition layers accepted per frame."""
 

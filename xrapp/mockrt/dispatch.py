@@ -57,6 +57,7 @@ _STRING_OUTPUT_FUNCTIONS = frozenset(
 
 
 _IMPLEMENTATIONS: dict[str, Implementation] = {}
+_SUCCESS = xr.Result.SUCCESS.value
 
 
 def implements(name: str, extension: str | None = None):
@@ -122,7 +123,7 @@ class FunctionTable:
                 log.error("mock runtime bug in %s:\n%s", name, message)
                 on_failure(Failure(name, xr.Result.ERROR_RUNTIME_FAILURE, message))
                 return xr.Result.ERROR_RUNTIME_FAILURE.value
-            return xr.Result.SUCCESS.value if result is None else result.value
+            return _SUCCESS if result is None else int(result)  # XrResult is an IntEnum: no slow ``.value``
 
         call.__name__ = name
         return call

@@ -29,7 +29,7 @@ def require_type(struct, expected: xr.StructureType, what: str) -> None:
     if not struct:
         raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"{what} is NULL")
     value = struct.contents._type if hasattr(struct, "contents") else struct._type
-    if value != expected.value:
+    if value != expected:  # an IntEnum: compared as the integer, without the enum's slow ``.value``
         try:
             got = xr.StructureType(value).name
         except ValueError:

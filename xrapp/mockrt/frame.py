@@ -132,22 +132,23 @@ def end_frame(handle, info_ptr):
     info = info_ptr.contents
     end_ns = time.perf_counter_ns()
     display_time, frames.begun = frames.begun, None  # the frame ends whether or not its layers are valid
-    require(
-        info.display_time == display_time,
-        xr.Result.ERROR_TIME_INVALID,
-        f"displayTime {info.display_time} is not the predictedDisplayTime {display_time} xrWaitFrame gave this frame",
-    )
-    require(
-        info._environment_blend_mode == xr.EnvironmentBlendMode.OPAQUE.value,
-        xr.Result.ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED,
-        f"environmentBlendMode {info._environment_blend_mode}: the mock offers OPAQUE only",
-    )
+    if info.display_time != display_time:
+        raise XrError(
+            xr.Result.ERROR_TIME_INVALID,
+            f"displayTime {info.display_time} is not the predictedDisplayTime {display_time} xrWaitFrame gave this "
+            "frame",
+        )
+    if info._environment_blend_mode != xr.EnvironmentBlendMode.OPAQUE:
+        raise XrError(
+            xr.Result.ERROR_ENVIRONMENT_BLEND_MODE_UNSUPPORTED,
+            f"environmentBlendMode {info._environment_blend_mode}: the mock offers OPAQUE only",
+        )
     rt = session.runtime
-    require(
-        info.layer_count <= rt.config.max_layer_count,
-        xr.Result.ERROR_LAYER_LIMIT_EXCEEDED,
-        f"{info.layer_count} layers exceed maxLayerCount {rt.config.max_layer_count}",
-    )
+    if info.layer_count > rt.config.max_layer_count:
+        raise XrError(
+            xr.Result.ERROR_LAYER_LIMIT_EXCEEDED,
+            f"{info.layer_count} layers exceed maxLayerCount {rt.config.max_layer_count}",
+        )
     layers = []
     if info.layer_count:
         require(bool(info._layers), xr.Result.ERROR_VALIDATION_FAILURE, f"layerCount {info.layer_count}, layers NULL")
@@ -174,36 +175,40 @@ def _space_of(session: MockSession, handle, what: str) -> MockSpace:
     return space
 
 
+# The checks below run for every view of every frame: each message is made only when its check fails.
+
+
 def _check_sub_image(session: MockSession, sub: xr.SwapchainSubImage, what: str, depth: bool = False):
     swapchain = get_swapchain(sub.swapchain, f"{what}.swapchain")
-    require(swapchain.session is session, xr.Result.ERROR_VALIDATION_FAILURE, f"{what}.swapchain: another session")
-    require(
-        swapchain.last_released is not None,
-        xr.Result.ERROR_LAYER_INVALID,
-        f"{what}.swapchain has no released image: acquire, wait, render and release before xrEndFrame",
-    )
-    require(
-        not swapchain.acquired,
-        xr.Result.ERROR_LAYER_INVALID,
-        f"{what}.swapchain still has an acquired image: release it before xrEndFrame",
-    )
-    require(
-        swapchain.is_depth == depth,
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"{what}.swapchain is a {'depth' if swapchain.is_depth else 'colour'} swapchain",
-    )
+    if swapchain.session is not session:
+        raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"{what}.swapchain: another session")
+    if swapchain.last_released is None:
+        raise XrError(
+            xr.Result.ERROR_LAYER_INVALID,
+            f"{what}.swapchain has no released image: acquire, wait, render and release before xrEndFrame",
+        )
+    if swapchain.acquired:
+        raise XrError(
+            xr.Result.ERROR_LAYER_INVALID,
+            f"{what}.swapchain still has an acquired image: release it before xrEndFrame",
+        )
+    if swapchain.is_depth != depth:
+        raise XrError(
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"{what}.swapchain is a {'depth' if swapchain.is_depth else 'colour'} swapchain",
+        )
     rect = sub.image_rect
     x, y, w, h = rect.offset.x, rect.offset.y, rect.extent.width, rect.extent.height
-    require(
-        x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= swapchain.width and y + h <= swapchain.height,
-        xr.Result.ERROR_SWAPCHAIN_RECT_INVALID,
-        f"{what}.imageRect ({x}, {y}, {w}x{h}) is not inside the {swapchain.width}x{swapchain.height} image",
-    )
-    require(
-        sub.image_array_index < swapchain.array_size,
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"{what}.imageArrayIndex {sub.image_array_index} >= arraySize {swapchain.array_size}",
-    )
+    if not (x >= 0 and y >= 0 and w > 0 and h > 0 and x + w <= swapchain.width and y + h <= swapchain.height):
+        raise XrError(
+            xr.Result.ERROR_SWAPCHAIN_RECT_INVALID,
+            f"{what}.imageRect ({x}, {y}, {w}x{h}) is not inside the {swapchain.width}x{swapchain.height} image",
+        )
+    if sub.image_array_index >= swapchain.array_size:
+        raise XrError(
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"{what}.imageArrayIndex {sub.image_array_index} >= arraySize {swapchain.array_size}",
+        )
     return swapchain, sub.image_array_index, (x, y, w, h)
 
 
@@ -211,7 +216,7 @@ def _validate_layer(session: MockSession, i: int, address: int):
     base = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerBaseHeader)).contents
     what = f"layers[{i}]"
     require(base._layer_flags & ~LAYER_FLAGS == 0, xr.Result.ERROR_VALIDATION_FAILURE, f"{what}: unknown layer flags")
-    if base._type == xr.StructureType.COMPOSITION_LAYER_PROJECTION.value:
+    if base._type == xr.StructureType.COMPOSITION_LAYER_PROJECTION:
         layer = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerProjection)).contents
         _space_of(session, layer.space, f"{what}.space")
         require(
@@ -224,24 +229,21 @@ def _validate_layer(session: MockSession, i: int, address: int):
         for v in range(2):
             view = layer._views[v]
             vwhat = f"{what}.views[{v}]"
-            require(
-                view._type == xr.StructureType.COMPOSITION_LAYER_PROJECTION_VIEW.value,
-                xr.Result.ERROR_VALIDATION_FAILURE,
-                f"{vwhat}.type is not COMPOSITION_LAYER_PROJECTION_VIEW",
-            )
-            require(pose_is_valid(view.pose), xr.Result.ERROR_POSE_INVALID, f"{vwhat}.pose has a non-unit orientation")
+            if view._type != xr.StructureType.COMPOSITION_LAYER_PROJECTION_VIEW:
+                raise XrError(
+                    xr.Result.ERROR_VALIDATION_FAILURE, f"{vwhat}.type is not COMPOSITION_LAYER_PROJECTION_VIEW"
+                )
+            if not pose_is_valid(view.pose):
+                raise XrError(xr.Result.ERROR_POSE_INVALID, f"{vwhat}.pose has a non-unit orientation")
             fov = view.fov
-            require(
-                fov.angle_left < fov.angle_right and fov.angle_down < fov.angle_up,
-                xr.Result.ERROR_VALIDATION_FAILURE,
-                f"{vwhat}.fov is empty or inverted",
-            )
+            if not (fov.angle_left < fov.angle_right and fov.angle_down < fov.angle_up):
+                raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"{vwhat}.fov is empty or inverted")
             views.append(_check_sub_image(session, view.sub_image, f"{vwhat}.subImage"))
             for struct_type, child in chain(view._next):
-                if struct_type == xr.StructureType.COMPOSITION_LAYER_DEPTH_INFO_KHR.value:
+                if struct_type == xr.StructureType.COMPOSITION_LAYER_DEPTH_INFO_KHR:
                     depths.append(_validate_depth(session, child, f"{vwhat}.next(depth)"))
         return ("projection", views, depths)
-    if base._type == xr.StructureType.COMPOSITION_LAYER_QUAD.value:
+    if base._type == xr.StructureType.COMPOSITION_LAYER_QUAD:
         layer = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerQuad)).contents
         _space_of(session, layer.space, f"{what}.space")
         require(
@@ -260,22 +262,16 @@ def _validate_layer(session: MockSession, i: int, address: int):
 
 
 def _validate_depth(session: MockSession, address: int, what: str):
-    require(
-        "XR_KHR_composition_layer_depth" in session.instance.extensions,
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"{what}: XR_KHR_composition_layer_depth is not enabled",
-    )
+    if "XR_KHR_composition_layer_depth" not in session.instance.extensions:
+        raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"{what}: XR_KHR_composition_layer_depth is not enabled")
     depth = ctypes.cast(address, ctypes.POINTER(xr.CompositionLayerDepthInfoKHR)).contents
-    require(
-        0.0 <= depth.min_depth <= depth.max_depth <= 1.0,
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"{what}: minDepth {depth.min_depth} / maxDepth {depth.max_depth} must satisfy 0 <= min <= max <= 1",
-    )
-    require(
-        depth.near_z != depth.far_z and depth.near_z == depth.near_z and depth.far_z == depth.far_z,
-        xr.Result.ERROR_VALIDATION_FAILURE,
-        f"{what}: nearZ and farZ must differ",
-    )
+    if not 0.0 <= depth.min_depth <= depth.max_depth <= 1.0:
+        raise XrError(
+            xr.Result.ERROR_VALIDATION_FAILURE,
+            f"{what}: minDepth {depth.min_depth} / maxDepth {depth.max_depth} must satisfy 0 <= min <= max <= 1",
+        )
+    if not (depth.near_z != depth.far_z and depth.near_z == depth.near_z and depth.far_z == depth.far_z):
+        raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"{what}: nearZ and farZ must differ")
     return _check_sub_image(session, depth.sub_image, f"{what}.subImage", depth=True)
 
 

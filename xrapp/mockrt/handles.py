@@ -19,6 +19,9 @@ def handle_value(handle) -> int:
         return 0
     if isinstance(handle, int):
         return handle
+    if isinstance(handle, ctypes._Pointer):
+        # Read the pointer's 8 bytes in place: ctypes.cast builds two objects and costs twice as much, on every call.
+        return ctypes.c_void_p.from_buffer(handle).value or 0
     return ctypes.cast(handle, ctypes.c_void_p).value or 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import sys
 import time
 from collections import deque
 
@@ -23,6 +24,12 @@ EXTENSIONS = {
     "XR_MNDX_egl_enable": 2,
     "XR_KHR_composition_layer_depth": 6,
     "XR_KHR_convert_timespec_time": 1,
+    "XR_KHR_locate_spaces": 1,
+}
+# Extensions a MockConfig setting can withhold, by the name of that setting.
+_OPTIONAL_EXTENSIONS = {
+    "XR_KHR_composition_layer_depth": "offer_depth_layer",
+    "XR_KHR_locate_spaces": "offer_locate_spaces",
 }
 
 # Spec: path strings are well-formed: start with '/', lower-case letters, digits, '-', '_', '.', '/',
@@ -30,10 +37,13 @@ EXTENSIONS = {
 _PATH_RE = re.compile(r"^(/[a-z0-9\-_.]+)+$")
 
 
-def runtime():
-    from . import installed
+# The package (xrapp.mockrt), imported before any of its modules: every call of every entry point asks it for the
+# runtime, and a function-level ``from . import installed`` costs a trip through the import machinery each time.
+_PACKAGE = sys.modules[__package__]
 
-    rt = installed()
+
+def runtime():
+    rt = _PACKAGE.installed()
     if rt is None:  # pragma: no cover - the loader only calls us after install()
         raise XrError(xr.Result.ERROR_RUNTIME_FAILURE, "the mock runtime is not installed")
     return rt
@@ -96,7 +106,8 @@ class MockInstance:
 
     def path_string(self, value: int) -> str:
         text = self.path_strings.get(value)
-        require(text is not None, xr.Result.ERROR_PATH_INVALID, f"XrPath {value} was never created by this instance")
+        if text is None:
+            raise XrError(xr.Result.ERROR_PATH_INVALID, f"XrPath {value} was never created by this instance")
         return text
 
     def destroy(self) -> None:
@@ -130,17 +141,22 @@ def check_system(inst: MockInstance, system_id: int) -> None:
     )
 
 
+def offered_extensions(config) -> dict[str, int]:
+    """The extensions (name -> spec version) the runtime offers with ``config`` (a MockConfig)."""
+    return {
+        name: version
+        for name, version in EXTENSIONS.items()
+        if name not in _OPTIONAL_EXTENSIONS or getattr(config, _OPTIONAL_EXTENSIONS[name])
+    }
+
+
 # -- global functions --------------------------------------------------------------------------------------------
 
 
 @implements("xrEnumerateInstanceExtensionProperties")
 def enumerate_instance_extension_properties(layer_name, capacity, count_out, properties):
     require(not layer_name, xr.Result.ERROR_API_LAYER_NOT_PRESENT, f"layer {layer_name!r} is not provided here")
-    offered = [
-        (n, v)
-        for n, v in EXTENSIONS.items()
-        if n != "XR_KHR_composition_layer_depth" or runtime().config.offer_depth_layer
-    ]
+    offered = list(offered_extensions(runtime().config).items())
     if capacity:
         check_element_types(
             properties, min(capacity, len(offered)), xr.StructureType.EXTENSION_PROPERTIES, "properties"
@@ -168,10 +184,10 @@ def create_instance(info_ptr, instance_out):
         f"apiVersion {xr.Version(api)} is not supported: use 1.0 or 1.1",
     )
     extensions = set()
+    offered = offered_extensions(rt.config)
     for i in range(info.enabled_extension_count):
         ext = info._enabled_extension_names[i].decode()
-        offered = ext in EXTENSIONS and (ext != "XR_KHR_composition_layer_depth" or rt.config.offer_depth_layer)
-        require(offered, xr.Result.ERROR_EXTENSION_NOT_PRESENT, f"extension {ext} is not offered by the mock")
+        require(ext in offered, xr.Result.ERROR_EXTENSION_NOT_PRESENT, f"extension {ext} is not offered by the mock")
         extensions.add(ext)
     require(rt.instance is None, xr.Result.ERROR_LIMIT_REACHED, "an XrInstance already exists; destroy it first")
     require(bool(instance_out), xr.Result.ERROR_VALIDATION_FAILURE, "instance is NULL")
@@ -293,7 +309,7 @@ def enumerate_environment_blend_modes(instance, system_id, view_config, capacity
 
 def check_view_configuration(view_config: int) -> None:
     require(
-        view_config == xr.ViewConfigurationType.PRIMARY_STEREO.value,
+        view_config == xr.ViewConfigurationType.PRIMARY_STEREO,
         xr.Result.ERROR_VIEW_CONFIGURATION_TYPE_UNSUPPORTED,
         f"view configuration {view_config} is not supported: the mock offers PRIMARY_STEREO",
     )

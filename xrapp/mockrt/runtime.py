@@ -35,6 +35,8 @@ RUNTIME_VERSION = xr.Version(0, 1, 0)
 API_VERSION = xr.Version(1, 0, 0)
 EPOCH_NS = 1_000_000_000
 """XrTime of the runtime's t = 0 (XrTime must be positive)."""
+FRAME_TIMINGS_KEPT = 4096
+"""How many of the latest frames' timings ``MockRuntime.frame_timings`` keeps: a long session must not grow."""
 
 
 class NegotiateRuntimeRequest(ctypes.Structure):
@@ -135,7 +137,7 @@ class MockRuntime:
         self.frames_ended = 0  # xrEndFrame calls that succeeded, over all sessions: the capture frame index
         self.captures: dict[int, Capture] = {}
         self.haptics: list[HapticRequest] = []
-        self.frame_timings: deque[FrameTiming] = deque(maxlen=100_000)
+        self.frame_timings: deque[FrameTiming] = deque(maxlen=FRAME_TIMINGS_KEPT)  # the latest frames only
         self.system_unavailable_for = 0  # xrGetSystem calls still to refuse
         self.negotiations = 0
         self._negotiate = NEGOTIATE_PROTOTYPE(self._on_negotiate)

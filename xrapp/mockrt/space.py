@@ -7,11 +7,13 @@ Every space knows its pose in STAGE at a time (the pose sources work in STAGE); 
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import xr
 
 from .dispatch import implements
-from .errors import require, require_type
+from .errors import XrError, require, require_type
 from .handles import write_handle
 from .idioms import pose_is_valid, two_call
 from .instance import check_view_configuration, runtime
@@ -36,12 +38,19 @@ def write_posef(target: xr.Posef, pose: Pose) -> None:
     (target.orientation.x, target.orientation.y, target.orientation.z, target.orientation.w) = pose.orientation
 
 
+#: STAGE's own origin in STAGE, shared and read-only: the play space most applications locate everything in.
+IDENTITY = np.identity(4)
+IDENTITY.flags.writeable = False
+
+
 class MockSpace:
     """A space of a session. Subclasses say where their origin is in STAGE at a time (None when not tracked)."""
 
     def __init__(self, session: MockSession, offset: Pose) -> None:
         self.session = session
         self.offset = offset.matrix()
+        # Most spaces are made with the identity pose: then locating them needs no product with the offset.
+        self.offset_is_identity = bool(np.array_equal(self.offset, IDENTITY))
         self.handle = session.runtime.handles.add(self)
 
     def origin_in_stage(self, t: float) -> np.ndarray | None:
@@ -49,8 +58,21 @@ class MockSpace:
         raise NotImplementedError
 
     def in_stage(self, t: float) -> np.ndarray | None:
+        """(4, 4) transform of the space (offset included) into STAGE at ``t``, or None; do not modify it."""
         origin = self.origin_in_stage(t)
-        return None if origin is None else origin @ self.offset
+        if origin is None or self.offset_is_identity:
+            return origin
+        return origin @ self.offset
+
+    def pose_in_stage(self, t: float) -> Pose | None:
+        """The space's pose in STAGE at ``t`` (as :meth:`in_stage`, as a Pose), or None if untracked."""
+        matrix = self.in_stage(t)
+        return None if matrix is None else Pose.from_matrix(matrix)
+
+    @property
+    def is_stage_origin(self) -> bool:
+        """True for a space that is STAGE itself (locating in it is taking poses in STAGE as they are)."""
+        return False
 
     def destroy(self) -> None:
         self.session.runtime.handles.remove(self.handle)
@@ -66,9 +88,18 @@ class ReferenceSpace(MockSpace):
         yaw = _yaw(start_head.orientation)
         self._local = Pose(start_head.position, (0.0, np.sin(yaw / 2), 0.0, np.cos(yaw / 2))).matrix()
 
+    @property
+    def is_stage_origin(self) -> bool:
+        return self.space_type == xr.ReferenceSpaceType.STAGE and self.offset_is_identity
+
+    def pose_in_stage(self, t: float) -> Pose | None:
+        if self.offset_is_identity and self.space_type == xr.ReferenceSpaceType.VIEW:
+            return canonical_pose(self.session.runtime.pose_source.sample(t).head)
+        return super().pose_in_stage(t)
+
     def origin_in_stage(self, t: float) -> np.ndarray | None:
         if self.space_type == xr.ReferenceSpaceType.STAGE:
-            return np.identity(4)
+            return IDENTITY
         if self.space_type == xr.ReferenceSpaceType.LOCAL:
             return self._local
         return self.session.runtime.pose_source.sample(t).head.matrix()
@@ -149,11 +180,35 @@ def destroy_space(handle):
     runtime().handles.get(handle, MockSpace, "space").destroy()
 
 
+def relative(base_in_stage: np.ndarray, a_in_stage: np.ndarray) -> np.ndarray:
+    """(4, 4) transform of ``a`` into ``base`` (both given in STAGE)."""
+    if base_in_stage is IDENTITY:  # located in STAGE itself: nothing to undo
+        return a_in_stage
+    return np.linalg.inv(base_in_stage) @ a_in_stage
+
+
+def canonical_pose(pose: Pose | None) -> Pose | None:
+    """``pose`` as locating it through matrices returns it (``Pose.from_matrix``: a unit quaternion with w >= 0),
+    without the matrices where that is the same pose; a quaternion not of unit length still goes through them."""
+    if pose is None:
+        return None
+    x, y, z, w = pose.orientation
+    norm2 = x * x + y * y + z * z + w * w
+    if abs(norm2 - 1.0) > 1e-12 or w == 0:  # (at w = 0 the sign from_matrix picks depends on the matrix)
+        return Pose.from_matrix(pose.matrix())
+    if w < 0:
+        return Pose(tuple(float(v) for v in pose.position), (-x, -y, -z, -w))
+    return Pose(tuple(float(v) for v in pose.position), (float(x), float(y), float(z), float(w)))
+
+
 def locate(space: MockSpace, base: MockSpace, t: float) -> Pose | None:
+    """``space``'s pose in ``base`` at ``t`` seconds, or None when either is not tracked."""
+    if base.is_stage_origin:  # most applications locate in STAGE: the pose in STAGE is the answer
+        return space.pose_in_stage(t)
     a, b = space.in_stage(t), base.in_stage(t)
     if a is None or b is None:
         return None
-    return Pose.from_matrix(np.linalg.inv(b) @ a)
+    return Pose.from_matrix(relative(b, a))
 
 
 @implements("xrLocateSpace")
@@ -181,16 +236,14 @@ def eye_poses_in_stage(session: MockSession, t: float) -> list[np.ndarray]:
     half = session.runtime.config.ipd_m / 2
     eyes = []
     for dx in (-half, half):
-        offset = np.identity(4)
-        offset[0, 3] = dx
-        eyes.append(head @ offset)
+        eye = head.copy()  # head @ (translation by dx along x): the head's x axis times dx added to its position
+        eye[:3, 3] += head[:3, 0] * dx
+        eyes.append(eye)
     return eyes
 
 
 @implements("xrLocateViews")
 def locate_views(handle, info_ptr, state_ptr, capacity, count_out, views):
-    import time
-
     session = get_session(handle)
     require_type(info_ptr, xr.StructureType.VIEW_LOCATE_INFO, "viewLocateInfo")
     require_type(state_ptr, xr.StructureType.VIEW_STATE, "viewState")
@@ -204,19 +257,19 @@ def locate_views(handle, info_ptr, state_ptr, capacity, count_out, views):
     base_in_stage = base.in_stage(t)
     if capacity:
         for i in range(min(capacity, 2)):
-            require(
-                views[i]._type == xr.StructureType.VIEW.value,
-                xr.Result.ERROR_VALIDATION_FAILURE,
-                f"views[{i}].type is not XR_TYPE_VIEW",
-            )
+            if views[i]._type != xr.StructureType.VIEW:
+                raise XrError(xr.Result.ERROR_VALIDATION_FAILURE, f"views[{i}].type is not XR_TYPE_VIEW")
 
     def fill(index, eye_in_stage):
         view = views[index]
-        write_posef(view.pose, Pose.from_matrix(np.linalg.inv(base_in_stage) @ eye_in_stage))
+        write_posef(view.pose, Pose.from_matrix(relative(base_in_stage, eye_in_stage)))
         fov = rt.config.fov_radians(index)
         view.fov.angle_left, view.fov.angle_right, view.fov.angle_up, view.fov.angle_down = fov
 
-    eyes = eye_poses_in_stage(session, t) if base_in_stage is not None else []
+    eyes = []
+    if base_in_stage is not None:
+        # The first call of the two-call idiom (capacity 0) only asks for the count: no eye poses are worked out.
+        eyes = eye_poses_in_stage(session, t) if capacity else [None, None]
     two_call(
         capacity,
         count_out,

@@ -13,6 +13,7 @@ controller's right hand has no menu button, its system button belongs to the run
 
 from __future__ import annotations
 
+import ctypes
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from dataclasses import dataclass
 import xr
 
 from interactions.input import HandInput, InputFrame, Pose
+
+from . import direct
+from .instance import LOCATE_SPACES
 
 log = logging.getLogger("xrapp.xr")
 
@@ -115,7 +119,18 @@ HAND_INTERACTION_BINDINGS: dict[str, dict[str, str]] = {
     for hand in HANDS
 }
 
-_LOCATED = xr.SpaceLocationFlags.ORIENTATION_VALID_BIT | xr.SpaceLocationFlags.POSITION_VALID_BIT
+KINDS = ("aim", "grip")  # the pose actions' spaces, per hand
+
+#: The actions read every frame, by how they are read; and the value each reads as while inactive.
+_READ_EVERY_FRAME = {
+    "select": "boolean",
+    "select_value": "float",
+    "squeeze": "float",
+    "menu": "boolean",
+    "thumbstick": "vector2",
+}
+_ZEROS = {"select": False, "select_value": 0.0, "squeeze": 0.0, "menu": False, "thumbstick": (0.0, 0.0)}
+_REST = {name: (zero, False) for name, zero in _ZEROS.items()}  # (value, is_active) of a hand not using it
 
 
 def bindings_for(extensions: Iterable[str]) -> dict[str, dict[str, dict[str, str]]]:
@@ -140,6 +155,7 @@ class ControllerInput:
     """The action set of one session: created and attached before the session begins, read once per frame."""
 
     def __init__(self, instance: xr.Instance, session: xr.Session, extensions: Iterable[str] = ()) -> None:
+        extensions = set(extensions)
         self.instance = instance
         self.session = session
         self.paths = {hand: xr.string_to_path(instance, hand) for hand in HANDS}
@@ -182,6 +198,7 @@ class ControllerInput:
         self.profile = ""
         self.last_head = Pose((0.0, 0.0, 0.0))
         self.refresh_profile()
+        self._prepare_frame_calls(extensions)
 
     def _suggest(self, bindings: dict[str, dict[str, dict[str, str]]]) -> list[str]:
         suggested = []
@@ -222,65 +239,142 @@ class ControllerInput:
 
     # -- one frame -----------------------------------------------------------------------------------------------
 
+    def _prepare_frame_calls(self, extensions: Iterable[str]) -> None:
+        """Everything :meth:`frame` passes to the runtime, made once: the sync info, one get-info per action and
+        subaction path, one output struct per action, and the list of spaces located each frame."""
+        u64, ptr = ctypes.c_uint64, ctypes.c_void_p
+        self._session_value = direct.handle_value(self.session)
+        self._active_sets = (xr.ActiveActionSet * 1)(xr.ActiveActionSet(self.action_set, xr.NULL_PATH))
+        self._sync_info = xr.ActionsSyncInfo(count_active_action_sets=1, active_action_sets=self._active_sets)
+        self._sync = direct.loader_function("xrSyncActions", u64, ptr)
+        getters = {
+            "boolean": (direct.loader_function("xrGetActionStateBoolean", u64, ptr, ptr), xr.ActionStateBoolean),
+            "float": (direct.loader_function("xrGetActionStateFloat", u64, ptr, ptr), xr.ActionStateFloat),
+            "vector2": (direct.loader_function("xrGetActionStateVector2f", u64, ptr, ptr), xr.ActionStateVector2f),
+        }
+        # name -> (getter, output struct, its address, {None | hand path: get-info address}); infos kept alive.
+        self._readers: dict[str, tuple] = {}
+        self._keep: list = []
+        for name, kind in _READ_EVERY_FRAME.items():
+            getter, output_type = getters[kind]
+            output = output_type()
+            infos = {
+                hand: xr.ActionStateGetInfo(action=self.actions[name], subaction_path=self.paths[hand] if hand else 0)
+                for hand in (None, *HANDS)
+            }
+            self._keep.append(infos)
+            addresses = {hand: direct.address(info) for hand, info in infos.items()}
+            self._readers[name] = (getter, output, direct.address(output), addresses)
+        # Located each frame, in this order: the head, then each hand's aim and grip.
+        self._located_spaces = [self.view_space] + [self.spaces[kind, hand] for hand in HANDS for kind in KINDS]
+        count = len(self._located_spaces)
+        self._locate_spaces = None
+        if LOCATE_SPACES in set(extensions):
+            # XR_KHR_locate_spaces: all of them in one call.
+            self._locate_spaces = direct.instance_function(self.instance, "xrLocateSpacesKHR", u64, ptr, ptr)
+            self._space_array = (xr.Space * count)(*self._located_spaces)
+            self._location_data = (xr.SpaceLocationData * count)()
+            self._spaces_info = xr.SpacesLocateInfo(space_count=count, spaces=self._space_array)
+            self._spaces_locations = xr.SpaceLocations(location_count=count, locations=self._location_data)
+            self._spaces_info_address = direct.address(self._spaces_info)
+            self._spaces_locations_address = direct.address(self._spaces_locations)
+        # Without it (or as well, for tests): one xrLocateSpace per space into one reused XrSpaceLocation.
+        self._locate_space = direct.loader_function("xrLocateSpace", u64, u64, ctypes.c_int64, ptr)
+        self._space_values = [direct.handle_value(space) for space in self._located_spaces]
+        self._location = xr.SpaceLocation()
+        self._location_address = direct.address(self._location)
+
     def frame(self, display_time: int, play_space: xr.Space) -> InputFrame:
         """Sync the actions and read everything at ``display_time`` (XrTime, ns) in ``play_space``.
 
         ``focused`` comes from xrSyncActions itself, not from the last session-state event: the runtime answers
         the sync with what holds now, while the event of a focus change may still be in the queue.
+
+        Per frame: one xrSyncActions; one state read per button, trigger, grip and stick action with both hands
+        together (XR_NULL_PATH), and the two hands apart only when that shows one of them in use (at rest, when
+        the combined state is inactive, false or zero, so is each hand's); the head and both hands' aim and grip
+        poses in one xrLocateSpacesKHR where the runtime offers XR_KHR_locate_spaces (else one xrLocateSpace
+        each). A pose action's own state is not read: its space's location flags say whether it is tracked, and a
+        hand is ``active`` while one of its poses is located or one of its controls reads active.
         """
+        result = self._sync(self._session_value, direct.address(self._sync_info))
         focused = True
-        try:
-            xr.sync_actions(
-                self.session, xr.ActionsSyncInfo(active_action_sets=[xr.ActiveActionSet(self.action_set, xr.NULL_PATH)])
-            )
-        except (xr.SessionNotFocused, xr.SessionLossPending):
-            # Qualified successes pyopenxr raises: no input for us this frame (actions read inactive).
-            focused = False
-        head = self._locate(self.view_space, play_space, display_time) or self.last_head
+        if result == direct.SESSION_NOT_FOCUSED or result == direct.SESSION_LOSS_PENDING:
+            focused = False  # qualified successes: no input for us this frame (actions read inactive)
+        else:
+            direct.check(result)
+        located = self._locate(play_space, display_time)
+        head = located[0] or self.last_head
         self.last_head = head
-        hands = {side: self._hand(path, display_time, play_space) for side, path in SIDES.items()}
+        select = self._per_hand("select")
+        select_value = self._per_hand("select_value")
+        squeeze = self._per_hand("squeeze")
+        menu = self._per_hand("menu")
+        stick = self._per_hand("thumbstick")
+        hands = []
+        for side in range(2):
+            aim_flags, aim = located[1 + 2 * side]
+            grip_flags, grip = located[2 + 2 * side]
+            # In use: a pose the runtime locates (the pose actions are active), or a control read for this hand.
+            used = (
+                aim_flags or grip_flags or any(read[side][1] for read in (select, select_value, squeeze, menu, stick))
+            )
+            hands.append(
+                HandInput(
+                    active=bool(used),
+                    aim=aim,
+                    grip=grip,
+                    select=select[side][0],
+                    select_value=select_value[side][0],
+                    squeeze=squeeze[side][0],
+                    thumbstick=stick[side][0],
+                    menu=menu[side][0],
+                )
+            )
         return InputFrame(
             time=display_time / 1e9,
             head=head,
-            left=hands["left"],
-            right=hands["right"],
+            left=hands[0],
+            right=hands[1],
             focused=focused,
             profile=self.profile,
         )
 
-    def _hand(self, hand: str, display_time: int, play_space: xr.Space) -> HandInput:
-        sub = self.paths[hand]
-        select = self._state(xr.get_action_state_boolean, "select", sub)
-        select_value = self._state(xr.get_action_state_float, "select_value", sub)
-        squeeze = self._state(xr.get_action_state_float, "squeeze", sub)
-        menu = self._state(xr.get_action_state_boolean, "menu", sub)
-        stick = self._state(xr.get_action_state_vector2f, "thumbstick", sub)
-        aim_active = self._state(xr.get_action_state_pose, "aim_pose", sub).is_active
-        grip_active = self._state(xr.get_action_state_pose, "grip_pose", sub).is_active
-        aim = self._locate(self.spaces["aim", hand], play_space, display_time) if aim_active else None
-        grip = self._locate(self.spaces["grip", hand], play_space, display_time) if grip_active else None
-        active = aim_active or grip_active or select.is_active
-        return HandInput(
-            active=active,
-            aim=aim,
-            grip=grip,
-            select=bool(select.is_active and select.current_state),
-            select_value=float(select_value.current_state) if select_value.is_active else 0.0,
-            squeeze=float(squeeze.current_state) if squeeze.is_active else 0.0,
-            thumbstick=(stick.current_state.x, stick.current_state.y) if stick.is_active else (0.0, 0.0),
-            menu=bool(menu.is_active and menu.current_state),
-        )
+    def _per_hand(self, name: str) -> tuple[tuple, tuple]:
+        """(value, is_active) of action ``name`` for the left and the right hand (the type's zero when inactive).
 
-    def _state(self, getter, action: str, subaction_path: int):
-        return getter(self.session, xr.ActionStateGetInfo(action=self.actions[action], subaction_path=subaction_path))
+        Both hands together first: its value is the OR of the booleans, the largest float, the longest vector
+        (spec), so when it is inactive, false or zero, so is each hand and nothing more is asked."""
+        getter, output, output_address, infos = self._readers[name]
+        direct.check(getter(self._session_value, infos[None], output_address))
+        zero = _ZEROS[name]
+        if not output.is_active or _value(output, name) == zero:
+            return _REST[name], _REST[name]
+        per_hand = []
+        for hand in HANDS:
+            direct.check(getter(self._session_value, infos[hand], output_address))
+            per_hand.append((_value(output, name), True) if output.is_active else (zero, False))
+        return per_hand[0], per_hand[1]
 
-    @staticmethod
-    def _locate(space: xr.Space, base: xr.Space, display_time: int) -> Pose | None:
-        location = xr.locate_space(space, base, display_time)
-        if location.location_flags & _LOCATED != _LOCATED:
-            return None
-        p, q = location.pose.position, location.pose.orientation
-        return Pose((p.x, p.y, p.z), (q.x, q.y, q.z, q.w))
+    def _locate(self, base: xr.Space, display_time: int) -> list:
+        """Pose (or None) of the head, then (flags, Pose or None) of left aim, left grip, right aim, right grip."""
+        if self._locate_spaces is not None:
+            self._spaces_info.base_space = base
+            self._spaces_info.time = display_time
+            direct.check(
+                self._locate_spaces(self._session_value, self._spaces_info_address, self._spaces_locations_address)
+            )
+            found = [
+                _pose_of(self._location_data, i * direct.SPACE_LOCATION_DATA_SIZE)
+                for i in range(len(self._located_spaces))
+            ]
+        else:
+            base_value = direct.handle_value(base)
+            found = []
+            for space in self._space_values:
+                direct.check(self._locate_space(space, base_value, display_time, self._location_address))
+                found.append(_pose_of(self._location, direct.SPACE_LOCATION_FLAGS_OFFSET))
+        return [found[0][1], *found[1:]]
 
     # -- output --------------------------------------------------------------------------------------------------
 
@@ -324,3 +418,19 @@ def _quietly(function, *args) -> None:
         function(*args)
     except xr.XrException as error:
         log.debug("ignored during teardown: %s", error)
+
+
+def _value(output, name: str):
+    """The current state held in an XrActionState* output struct, as a Python value of the action's kind."""
+    kind = _READ_EVERY_FRAME[name]
+    if kind == "boolean":
+        return bool(output.current_state)
+    if kind == "float":
+        return float(output.current_state)
+    return (output.current_state.x, output.current_state.y)
+
+
+def _pose_of(buffer, offset: int) -> tuple[int, Pose | None]:
+    """(location flags, Pose when orientation and position are valid else None) stored at ``offset``."""
+    flags, position, orientation = direct.read_location(buffer, offset)
+    return flags, (Pose(position, orientation) if flags & direct.LOCATED == direct.LOCATED else None)

@@ -17,6 +17,7 @@ EGL = "XR_MNDX_egl_enable"
 DEPTH = "XR_KHR_composition_layer_depth"
 TIMESPEC = "XR_KHR_convert_timespec_time"
 HAND_INTERACTION = "XR_EXT_hand_interaction"
+LOCATE_SPACES = "XR_KHR_locate_spaces"  # xrLocateSpacesKHR: the head and both hands located in one call
 
 
 class NoRuntimeError(RuntimeError):
@@ -88,7 +89,7 @@ def create_instance(graphics: str, want_depth: bool = True) -> Instance:
             f"the OpenXR runtime does not offer {', '.join(sorted(missing))}, needed for OpenGL through "
             f"{graphics.upper()}.{hint}"
         )
-    optional = {TIMESPEC, HAND_INTERACTION} | ({DEPTH} if want_depth else set())
+    optional = {TIMESPEC, HAND_INTERACTION, LOCATE_SPACES} | ({DEPTH} if want_depth else set())
     enabled = required | (optional & offered)
     info = xr.InstanceCreateInfo(
         application_info=xr.ApplicationInfo(

@@ -15,6 +15,7 @@ import xr
 
 from interactions.input import InputFrame
 
+from . import direct
 from .actions import ControllerInput
 from .binding import graphics_binding
 from .instance import DEPTH, Instance, create_instance
@@ -34,6 +35,9 @@ class SessionLost(RuntimeError):
 
 
 _LOST_ERRORS = (xr.SessionLostError, xr.InstanceLostError)
+_VIEWS_VALID = int(xr.ViewStateFlags.ORIENTATION_VALID_BIT | xr.ViewStateFlags.POSITION_VALID_BIT)
+EVENT_UNAVAILABLE = xr.Result.EVENT_UNAVAILABLE.value
+FRAME_DISCARDED = xr.Result.FRAME_DISCARDED.value
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,63 @@ class XrClient:
         self._create_swapchains()
         # Attached here, before READY → xrBeginSession: the spec freezes bindings at attach, once per session.
         self.input = ControllerInput(inst, self.session, self.instance.extensions)
+        self._prepare_frame_calls()
+
+    def _prepare_frame_calls(self) -> None:
+        """What every frame passes to the runtime, made once for this session (see :mod:`xrapp.xr.direct`): the
+        event buffer, the wait and begin infos, the swapchain acquire, wait and release infos, the view locate info
+        and views, and the projection layer (and depth) with its sub-images, of which xrEndFrame updates only the
+        eye poses, fields of view and play space."""
+        u64, u32, ptr = ctypes.c_uint64, ctypes.c_uint32, ctypes.c_void_p
+        self._instance_value = direct.handle_value(self.instance.handle)
+        self._session_value = direct.handle_value(self.session)
+        self._poll_event = direct.loader_function("xrPollEvent", u64, ptr)
+        self._wait_frame = direct.loader_function("xrWaitFrame", u64, ptr, ptr)
+        self._frame_wait_info = xr.FrameWaitInfo()
+        self._frame_state = xr.FrameState()
+        self._begin_frame = direct.loader_function("xrBeginFrame", u64, ptr)
+        self._frame_begin_info = xr.FrameBeginInfo()
+        self._event = xr.EventDataBuffer()
+        self._locate_views = direct.loader_function("xrLocateViews", u64, ptr, ptr, u32, ptr, ptr)
+        self._view_locate_info = xr.ViewLocateInfo(view_configuration_type=self.view_config, display_time=1)
+        self._view_state = xr.ViewState()
+        # Arrays built from constructed structs: pyopenxr's constructors set each struct's type, ctypes' do not.
+        self._views = (xr.View * 2)(xr.View(), xr.View())
+        self._view_count = ctypes.c_uint32(0)
+        self._end_frame_call = direct.loader_function("xrEndFrame", u64, ptr)
+        self._acquire_image = direct.loader_function("xrAcquireSwapchainImage", u64, ptr, ptr)
+        self._wait_image = direct.loader_function("xrWaitSwapchainImage", u64, ptr)
+        self._release_image = direct.loader_function("xrReleaseSwapchainImage", u64, ptr)
+        self._swapchain_infos = (
+            xr.SwapchainImageAcquireInfo(),
+            xr.SwapchainImageWaitInfo(timeout=xr.INFINITE_DURATION),
+            xr.SwapchainImageReleaseInfo(),
+        )
+        self._acquire_info_address, self._wait_info_address, self._release_info_address = (
+            direct.address(info) for info in self._swapchain_infos
+        )
+        self._image_index = ctypes.c_uint32(0)
+        # (swapchain, its handle as an integer) for colour and, when submitted, depth.
+        self._swapchains = [(s, direct.handle_value(s.handle)) for s in (self.color, self.depth) if s is not None]
+        self._projection_views = (xr.CompositionLayerProjectionView * 2)(
+            xr.CompositionLayerProjectionView(), xr.CompositionLayerProjectionView()
+        )
+        self._depth_infos = (xr.CompositionLayerDepthInfoKHR * 2)(
+            xr.CompositionLayerDepthInfoKHR(), xr.CompositionLayerDepthInfoKHR()
+        )
+        for eye in (0, 1):
+            view = self._projection_views[eye]
+            view.sub_image = self.color.sub_image(eye)
+            if self.depth is not None:
+                depth = self._depth_infos[eye]
+                depth.sub_image = self.depth.sub_image(eye)
+                depth.min_depth, depth.max_depth, depth.near_z, depth.far_z = 0.0, 1.0, self.near_m, self.far_m
+                view.next = ctypes.cast(ctypes.pointer(depth), ctypes.c_void_p)
+        self._layer = xr.CompositionLayerProjection(space=self.play_space, views=self._projection_views)
+        header = ctypes.POINTER(xr.CompositionLayerBaseHeader)
+        self._layers = (header * 1)(ctypes.cast(ctypes.pointer(self._layer), header))
+        self._end_info = xr.FrameEndInfo(display_time=1, environment_blend_mode=self.blend_mode)
+        self._end_info._layers = ctypes.cast(self._layers, ctypes.POINTER(header))
 
     def _check_gl_version(self, requirements) -> None:
         have = self.context.version
@@ -161,11 +222,15 @@ class XrClient:
 
     def poll_events(self) -> None:
         """Handle every queued runtime event."""
+        event = self._event
         while self.instance is not None and self.instance.handle is not None:
-            try:
-                event = xr.poll_event(self.instance.handle)
-            except xr.EventUnavailable:
+            # One buffer for every poll: the runtime overwrites its type with the event's, so it is set again.
+            event._type = xr.StructureType.EVENT_DATA_BUFFER.value
+            result = self._poll_event(self._instance_value, direct.address(event))
+            if result == EVENT_UNAVAILABLE:
                 return
+            try:
+                direct.check(result)
             except xr.InstanceLostError:
                 self.lost = True
                 return
@@ -235,40 +300,52 @@ class XrClient:
 
     def wait_frame(self) -> FrameTiming | None:
         """xrWaitFrame; None when the session is being lost (SessionLost when it is gone)."""
-        try:
-            state = xr.wait_frame(self.session, xr.FrameWaitInfo())
-        except xr.SessionLossPending:
+        state = self._frame_state
+        result = self._wait_frame(self._session_value, direct.address(self._frame_wait_info), direct.address(state))
+        if result == direct.SESSION_LOSS_PENDING:
             self.lost = True
             return None
+        try:
+            direct.check(result)
         except _LOST_ERRORS as error:
             raise self._lost(error) from error
         return FrameTiming(state.predicted_display_time, state.predicted_display_period, bool(state.should_render))
 
     def begin_frame(self) -> bool:
-        try:
-            xr.begin_frame(self.session, xr.FrameBeginInfo())
-        except xr.FrameDiscarded:
+        result = self._begin_frame(self._session_value, direct.address(self._frame_begin_info))
+        if result == FRAME_DISCARDED:
             log.warning("the previous frame was discarded")
-        except xr.SessionLossPending:
+        elif result == direct.SESSION_LOSS_PENDING:
             self.lost = True
             return False
-        except _LOST_ERRORS as error:
-            raise self._lost(error) from error
+        else:
+            try:
+                direct.check(result)
+            except _LOST_ERRORS as error:
+                raise self._lost(error) from error
         return True
 
     def locate_views(self, display_time: int) -> list[EyeView] | None:
         """Both eyes at ``display_time`` in the play space; None when the head is not tracked."""
+        info = self._view_locate_info
+        info.display_time = display_time
+        info.space = self.play_space  # changes when the runtime recentres
+        views = self._views
         try:
-            state, views = xr.locate_views(
-                self.session,
-                xr.ViewLocateInfo(
-                    view_configuration_type=self.view_config, display_time=display_time, space=self.play_space
-                ),
+            # PRIMARY_STEREO has two views: one call with room for both, not the two-call idiom's pair.
+            direct.check(
+                self._locate_views(
+                    self._session_value,
+                    direct.address(info),
+                    direct.address(self._view_state),
+                    2,
+                    direct.address(self._view_count),
+                    direct.address(views),
+                )
             )
         except _LOST_ERRORS as error:
             raise self._lost(error) from error
-        valid = xr.ViewStateFlags.ORIENTATION_VALID_BIT | xr.ViewStateFlags.POSITION_VALID_BIT
-        if state.view_state_flags & valid != valid:
+        if self._view_state._view_state_flags & _VIEWS_VALID != _VIEWS_VALID:
             return None
         self._located = views
         return [
@@ -299,51 +376,49 @@ class XrClient:
     def acquire_targets(self) -> list[RenderTarget]:
         """Acquire this frame's images; one RenderTarget per eye."""
         try:
-            color = self.color.acquire()
-            depth = self.depth.acquire() if self.depth is not None else None
+            names = [self._acquire(swapchain, value) for swapchain, value in self._swapchains]
         except _LOST_ERRORS as error:
             raise self._lost(error) from error
+        color, depth = names[0], names[1] if len(names) > 1 else None
         rect = (0, 0, self.color.width, self.color.height)
         return [RenderTarget(color, depth, eye, rect, self.srgb) for eye in (0, 1)]
 
     def release_targets(self) -> None:
         try:
-            self.color.release()
-            if self.depth is not None:
-                self.depth.release()
+            for swapchain, value in self._swapchains:
+                if swapchain.acquired is not None:
+                    direct.check(self._release_image(value, self._release_info_address))
+                    swapchain.acquired = None
         except _LOST_ERRORS as error:
             raise self._lost(error) from error
 
+    def _acquire(self, swapchain: Swapchain, handle: int) -> int:
+        """Acquire and wait for ``swapchain``'s next image (``handle``: its handle as an integer) as
+        :meth:`Swapchain.acquire` does, through the direct calls; its GL texture name."""
+        index = self._image_index
+        direct.check(self._acquire_image(handle, self._acquire_info_address, direct.address(index)))
+        direct.check(self._wait_image(handle, self._wait_info_address))
+        swapchain.acquired = index.value
+        return swapchain.images[index.value]
+
     def end_frame(self, display_time: int, rendered: bool) -> None:
         """xrEndFrame with the projection layer (and depth) when this frame was rendered, else no layers."""
-        layers = []
-        self._keepalive = []  # structs the layer points at must outlive xrEndFrame
+        info = self._end_info
+        info.display_time = display_time
+        info.layer_count = 0
         if rendered:
-            views = []
-            for eye, located in enumerate(self._located):
-                view = xr.CompositionLayerProjectionView(
-                    pose=located.pose, fov=located.fov, sub_image=self.color.sub_image(eye)
-                )
-                if self.depth is not None:
-                    depth = xr.CompositionLayerDepthInfoKHR(
-                        sub_image=self.depth.sub_image(eye),
-                        min_depth=0.0,
-                        max_depth=1.0,
-                        near_z=self.near_m,
-                        far_z=self.far_m,
-                    )
-                    self._keepalive.append(depth)
-                    view.next = ctypes.cast(ctypes.pointer(depth), ctypes.c_void_p)
-                views.append(view)
-            self._layer = xr.CompositionLayerProjection(space=self.play_space, views=views)
-            layers.append(ctypes.byref(self._layer))
-        try:
-            xr.end_frame(
-                self.session,
-                xr.FrameEndInfo(display_time=display_time, environment_blend_mode=self.blend_mode, layers=layers),
-            )
-        except xr.SessionLossPending:
+            # The structs made in _prepare_frame_calls, with this frame's eye poses and fields of view.
+            for view, located in zip(self._projection_views, self._located, strict=True):
+                view.pose = located.pose
+                view.fov = located.fov
+            self._layer.space = self.play_space
+            info.layer_count = 1
+        result = self._end_frame_call(self._session_value, direct.address(info))
+        if result == direct.SESSION_LOSS_PENDING:
             self.lost = True
+            return
+        try:
+            direct.check(result)
         except _LOST_ERRORS as error:
             raise self._lost(error) from error
 
