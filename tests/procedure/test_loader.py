@@ -464,13 +464,6 @@ def test_validate_exits_2_for_a_missing_file(scenario_dir, capsys):
     assert "ok (11 steps" in out and f"{scenario_dir / 'nowhere.yaml'}: no such file" in err
 
 
-def test_validate_sound_list_fallback_is_the_audio_modules_list():
-    import main
-    from xrapp.audio import SOUND_NAMES
-
-    assert tuple(SOUND_NAMES) == main._FALLBACK_SOUND_NAMES
-
-
 def test_python_main_py_validate_runs_as_a_command(scenario_dir):
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "validate", str(scenario_dir / "mri.yaml")],
