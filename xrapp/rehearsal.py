@@ -133,6 +133,7 @@ class Rehearsal:
         self._ended_at: float | None = None  # frame time when the procedure finished or was ended
         self._hold_s = BADGE_HOLD_S
         self._highlighted: list[Node] = []
+        self._highlight_names: tuple[str, ...] | None = None
         self._moving: tuple | None = None  # (step id, [(node or interactable, start (4, 4), local delta (3,))])
         self._shown: tuple | None = None
 
@@ -298,6 +299,9 @@ class Rehearsal:
         )
 
     def _highlight(self, names: tuple[str, ...]) -> None:
+        if names == self._highlight_names:
+            return  # the same step asks for the same things: no scene search every frame
+        self._highlight_names = names
         wanted = []
         for name in names:
             node = self._ui.nodes.get(name) or self.bridge.nodes.get(name) or self.bridge.zone_nodes.get(name)
